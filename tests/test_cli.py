@@ -1,0 +1,60 @@
+"""The command line as users run it: a real subprocess, exit codes, files written, no tracebacks."""
+import os, subprocess, sys
+import pandas as pd
+import pytest
+from cloud_anomaly.data import generate_mock_data
+
+def run(*args, env=None, cwd=None):
+    e = {**os.environ, **(env or {})}
+    e.pop('GEMINI_API_KEY', None)
+    return subprocess.run([sys.executable, '-m', 'cloud_anomaly', *map(str, args)], capture_output=True, text=True,
+                          env=e, cwd=cwd, timeout=600)
+
+def test_mock_run_writes_plot_table_and_prints_explanations(tmp_path, fast_config):
+    r = run('--use-mock-data', '--customer-id', '900', '--config', fast_config,
+            '--save-plot', tmp_path / 'plot.png', '--output', tmp_path / 'results.csv')
+    assert r.returncode == 0, r.stderr
+    assert 'customer 900: 724 days scored' in r.stdout
+    assert (tmp_path / 'plot.png').read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
+    res = pd.read_csv(tmp_path / 'results.csv')
+    assert len(res) == 724 and {'expected_cost', 'anomaly_score', 'is_strong'} <= set(res.columns)
+    n_strong = int(res.is_strong.sum())
+    assert f'{n_strong} strong anomalies' in r.stdout
+    if n_strong: assert 'explanation' in r.stdout and 'expected' in r.stdout
+    assert 'Traceback' not in r.stderr and 'I0000' not in r.stderr   # TensorFlow's native chatter is silenced
+
+def test_data_file_run_for_one_customer(tmp_path, fast_config):
+    generate_mock_data([7, 8], n_days=120).to_csv(tmp_path / 'costs.csv', index=False)
+    r = run('--data-file', tmp_path / 'costs.csv', '--customer-id', '8', '--config', fast_config)
+    assert r.returncode == 0, r.stderr
+    assert 'customer 8: 114 days scored' in r.stdout
+
+def test_use_llm_api_without_key_falls_back(tmp_path, fast_config):
+    r = run('--use-mock-data', '--config', fast_config, '--use-llm-api')
+    assert r.returncode == 0, r.stderr
+    assert 'GEMINI_API_KEY is not' in r.stderr
+
+@pytest.mark.parametrize('content,args,message', [
+    (None, ['--data-file', 'missing.csv'], 'does not exist'),
+    ('', ['--data-file', 'f.csv'], 'is empty'),
+    ('Day,CustomerID,TotalCost\n2024-01-01,1,2\n', ['--data-file', 'f.csv'], "missing column(s) ['Date']"),
+    ('Date,CustomerID,TotalCost\n2024-01-01,1,abc\n', ['--data-file', 'f.csv'], "'abc'"),
+    ('Date,CustomerID,TotalCost\nsoon,1,2\n', ['--data-file', 'f.csv'], 'cannot read date'),
+    ('Date,CustomerID,TotalCost\n2024-01-01,1,2\n', ['--data-file', 'f.csv', '--customer-id', '5'], 'customer 5'),
+    ('Date,CustomerID,TotalCost\n2024-01-01,1,2\n2024-01-02,1,3\n', ['--data-file', 'f.csv', '--customer-id', '1'], 'needs at least'),
+    (None, ['--use-mock-data', '--config', 'missing.toml'], 'config file'),
+    (None, [], 'no input'),
+])
+def test_bad_input_gets_one_clear_message(tmp_path, content, args, message):
+    if content is not None: (tmp_path / 'f.csv').write_text(content)
+    r = run(*args, cwd=tmp_path)
+    assert r.returncode == 2, (r.returncode, r.stdout, r.stderr)
+    assert message in r.stderr and r.stderr.startswith('error: ') and 'Traceback' not in r.stderr
+    assert r.stdout == ''
+
+def test_console_script_help():
+    import shutil
+    exe = shutil.which('cloud-anomaly')
+    if exe is None: pytest.skip('console script not on PATH (package not installed)')
+    r = subprocess.run([exe, '--help'], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and '--use-mock-data' in r.stdout and '--customer-id' in r.stdout
