@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = []
 
-# %% ../nbs/08_main.ipynb #dae20b1f
+# %% ../nbs/08_main.ipynb #3a3ff93a
 #| eval: false
 from .cli import main
 if __name__ == '__main__': main()
