@@ -5,6 +5,7 @@
 # %% ../nbs/07_cli.ipynb #b7f21e5e
 from __future__ import annotations
 import contextlib, logging, os, sys
+import pandas as pd
 from pathlib import Path
 import argparse
 from fastcore.docments import docments
@@ -20,8 +21,8 @@ __all__ = ['log', 'cloud_anomaly_cli', 'cli_parser', 'format_report', 'quiet_nat
 def cloud_anomaly_cli(
     use_mock_data: store_true=False, # analyse generated mock data instead of a file
     data_file: str=None,         # CSV with one row per customer and day (Date, CustomerID, TotalCost)
-    customer_id: str=None,       # customer to analyse (default: data.customer_id of the config, 900)
-    save_plot: str=None,         # save the figure to this file (.png, .svg, .pdf)
+    customer_id: str=None,       # customer to analyse, a comma-separated list, or 'all' (default: the only one in the data, else data.customer_id)
+    save_plot: str=None,         # save the figure to this file (.png, .svg, .pdf); a folder for several customers
     output: str=None,            # write the full result table (one row per scored day) to this CSV
     config: str=None,            # TOML file with [model], [detection], [llm] and [data] settings
     use_llm_api: store_true=False, # let Gemini write the explanations (needs GEMINI_API_KEY)
@@ -29,15 +30,27 @@ def cloud_anomaly_cli(
 ):
     "Detect cost anomalies of one customer and print the strong ones with explanations."
     cfg = Config.from_toml(config) if config else Config()
-    if customer_id is not None: cfg.data.customer_id = int(customer_id) if customer_id.strip().isdigit() and not customer_id.startswith('0') else customer_id
+    many = customer_id is not None and (customer_id.strip().lower() == 'all' or ',' in customer_id)
+    if customer_id is not None and not many:
+        cfg.data.customer_id = int(customer_id) if customer_id.strip().isdigit() and not customer_id.startswith('0') else customer_id.strip()
     if data_file is None and not use_mock_data:
         raise CloudAnomalyError("no input: give --data-file FILE, or --use-mock-data to try it on generated data")
     from cloud_anomaly.pipeline import AnomalyDetectionPipeline   # imports TensorFlow: only when there is work to do
     pipe = AnomalyDetectionPipeline(cfg)
-    anomaly_df, explained = pipe.run(data_file=data_file, use_mock_data=use_mock_data, save_plot=save_plot,
-                                     use_llm_api=use_llm_api, output=output)
-    print(format_report(anomaly_df, explained, pipe.detector.threshold))
-    if save_plot: print(f"plot saved to {save_plot}")
+    if many:
+        ids = 'all' if customer_id.strip().lower() == 'all' else [c.strip() for c in customer_id.split(',') if c.strip()]
+        anomaly_df, explained, skipped = pipe.run_many(ids, data_file=data_file, use_mock_data=use_mock_data, save_plot=save_plot,
+                                                       use_llm_api=use_llm_api, output=output)
+        for cid, r in anomaly_df.groupby('customer_id', sort=False):
+            print(format_report(r, explained[explained.customer_id == cid], pipe.kind).split('\n')[0])
+        print(format_report(anomaly_df, explained, pipe.kind, many=True))
+        for _, s in skipped.iterrows(): print(f"skipped: {s.reason}")
+    else:
+        cid = customer_id.strip() if customer_id is not None else None
+        anomaly_df, explained = pipe.run(data_file=data_file, use_mock_data=use_mock_data, save_plot=save_plot,
+                                         use_llm_api=use_llm_api, output=output, customer_id=cid)
+        print(format_report(anomaly_df, explained, pipe.kind))
+    if save_plot: print(f"plot{'s' if many else ''} saved to {save_plot}")
     if output: print(f"result table saved to {output}")
     return anomaly_df, explained
 
@@ -52,20 +65,26 @@ def cli_parser(func, prog: str) -> argparse.ArgumentParser:
     return p
 
 # %% ../nbs/07_cli.ipynb #f33ebd35
-def format_report(anomaly_df, explained, threshold: float|None=None) -> str:
+def format_report(anomaly_df, explained, kind: str='cost', many: bool=False) -> str:
     "A plain-text report: a summary line and a table of the strong anomalies with their explanations."
-    cid = anomaly_df.customer_id.iloc[0] if len(anomaly_df) else '?'
-    head = (f"customer {cid}: {len(anomaly_df)} days scored ({anomaly_df.date.min():%Y-%m-%d} to {anomaly_df.date.max():%Y-%m-%d}), "
+    from cloud_anomaly.explainer import amount, when
+    fmt = lambda x: amount(x, kind)
+    who = f"{anomaly_df.customer_id.nunique()} customers" if many else f"customer {anomaly_df.customer_id.iloc[0] if len(anomaly_df) else '?'}"
+    head = (f"{who}: {len(anomaly_df)} {'days' if _daily(anomaly_df) else 'steps'} scored ({when(anomaly_df.date.min())} to {when(anomaly_df.date.max())}), "
             f"{int(anomaly_df.lstm_flag.sum())} LSTM flags, {int(anomaly_df.decrease_flag.sum())} decrease flags, "
             f"{len(explained)} strong anomalies")
     if not len(explained): return head + "\nno strong anomalies"
-    from cloud_anomaly.explainer import money
-    t = explained.assign(date=explained.date.dt.strftime('%Y-%m-%d'), cost=explained.cost.map(money),
-                         expected=explained.expected_cost.map(money), at_stake=explained.impact.map(money),
+    t = explained.assign(date=explained.date.map(when), cost=explained.cost.map(fmt),
+                         expected=explained.expected_cost.map(fmt), at_stake=explained.impact.map(fmt),
                          score=explained.anomaly_score.map('{:.2f}'.format))
-    t = t[['date', 'cost', 'expected', 'at_stake', 'score', 'explanation']]
-    total = money(explained.impact.abs().sum())
-    return f"{head}, {total} at stake in total\n" + t.to_string(index=False, justify='left')
+    t = t[(['customer_id'] if many else []) + ['date', 'cost', 'expected', 'at_stake', 'score', 'explanation']]
+    total = fmt(explained.impact.abs().sum())
+    return f"{head}, {total} {'at stake' if kind == 'cost' else 'of absolute deviation'} in total\n" + t.to_string(index=False, justify='left')
+
+def _daily(df) -> bool:
+    "True when every timestamp is a midnight (a daily series)."
+    d = pd.DatetimeIndex(df.date)
+    return bool((d == d.normalize()).all())
 
 # %% ../nbs/07_cli.ipynb #3b6f6e58
 @contextlib.contextmanager

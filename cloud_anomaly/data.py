@@ -190,7 +190,7 @@ def customer_series(df: pd.DataFrame, customer_id, cfg: DataConfig|None=None,
     rows = df[keys == str(customer_id).strip()]
     if rows.empty:
         known = sorted(keys.unique(), key=lambda k: (len(k), k))
-        raise DataError(f"customer {customer_id!r} not found in column {cfg.customer_column!r}; "
+        raise DataError(f"customer {customer_id} not found in column {cfg.customer_column!r}; "
                         f"{len(known)} customer(s) exist, e.g. {', '.join(known[:5])}")
     times = pd.DatetimeIndex(rows[cfg.date_column])
     if cfg.frequency != 'auto': step = pd.tseries.frequencies.to_offset(cfg.frequency)

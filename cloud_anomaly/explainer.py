@@ -12,7 +12,8 @@ from .config import LLMConfig
 log = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'money', 'fit_text', 'offline_explanation', 'build_prompt', 'clean_answer', 'redact', 'Explainer']
+__all__ = ['log', 'money', 'fit_text', 'when', 'amount', 'offline_explanation', 'build_prompt', 'clean_answer', 'redact',
+           'Explainer']
 
 # %% ../nbs/04_explainer.ipynb #63ef5419
 def money(x: float) -> str:
@@ -27,25 +28,37 @@ def fit_text(parts: list[str], max_len: int) -> str:
     return parts[0][:max_len - 1].rstrip() + '…'
 
 # %% ../nbs/04_explainer.ipynb #9ea649a6
-def offline_explanation(row, max_len: int=70) -> str:
-    "A deterministic sentence about one scored day: cost against expected cost, and the change from the day before."
+def when(t) -> str:
+    "A timestamp as a day (`2024-05-03`), or with the time when it has one (`2014-02-14 14:30`)."
+    t = pd.Timestamp(t)
+    return t.strftime('%Y-%m-%d') if t == t.normalize() else t.strftime('%Y-%m-%d %H:%M')
+
+def amount(x: float, kind: str='cost') -> str:
+    "Money for cost data, a plain number (3 significant digits) for usage metrics."
+    return money(x) if kind == 'cost' else f"{x:,.3g}"
+
+# %% ../nbs/04_explainer.ipynb #07a62bbf
+def offline_explanation(row, max_len: int=70,
+                        kind: str='cost', # 'cost' (money) or 'metric' (plain values)
+                       ) -> str:
+    "A deterministic sentence about one scored step: value against expected value, and the change from the step before."
     cost, exp, pct = float(row['cost']), float(row['expected_cost']), float(row.get('pct_change', np.nan))
-    day = pd.Timestamp(row['date']).strftime('%Y-%m-%d')
-    if abs(exp) < 0.5:
-        head = f"Cost {money(cost)} on {day}, against about $0 expected"
+    what, at = ('Cost', when(row['date'])) if kind == 'cost' else ('Value', when(row['date']))
+    if abs(exp) < (0.5 if kind == 'cost' else 1e-9):
+        head = f"{what} {amount(cost, kind)} on {at}, against about {amount(0, kind)} expected"
     else:
         rel = (cost - exp) / abs(exp)
-        head = f"Cost {'rose' if rel >= 0 else 'fell'} {abs(rel):.0%} on {day}: {money(cost)} vs {money(exp)} expected"
-    tail = [f", {pct:+.0%} d/d"] if not math.isnan(pct) else []
+        head = f"{what} {'rose' if rel >= 0 else 'fell'} {abs(rel):.0%} on {at}: {amount(cost, kind)} vs {amount(exp, kind)} expected"
+    tail = [f", {pct:+.0%} {'d/d' if kind == 'cost' else 'vs prior'}"] if not math.isnan(pct) else []
     return fit_text([head] + tail, max_len)
 
-# %% ../nbs/04_explainer.ipynb #d4372e23
+# %% ../nbs/04_explainer.ipynb #80ba5f16
 def build_prompt(row, max_len: int=70) -> str:
     "The prompt for one anomaly: the facts of the day, and the request for one short plain sentence."
     pct = float(row.get('pct_change', np.nan))
     rules = [n for n, f in (('autoencoder reconstruction error', 'lstm_flag'), ('day-over-day decrease rule', 'decrease_flag'))
              if bool(row.get(f, False))]
-    facts = [f"date: {pd.Timestamp(row['date']):%Y-%m-%d}", f"cost: {money(float(row['cost']))}",
+    facts = [f"date: {when(row['date'])}", f"cost: {money(float(row['cost']))}",
              f"expected cost: {money(float(row['expected_cost']))}",
              f"change from previous day: {'unknown' if math.isnan(pct) else f'{pct:+.0%}'}",
              f"detected by: {', '.join(rules) or 'hybrid score'}"]
@@ -68,11 +81,11 @@ def redact(msg: str, secret: str|None) -> str:
     "`msg` with every occurrence of `secret` replaced by `***`."
     return msg.replace(secret, '***') if secret else msg
 
-# %% ../nbs/04_explainer.ipynb #80ba5f16
+# %% ../nbs/04_explainer.ipynb #d1f3c366
 class Explainer:
     "Writes one explanation per strong anomaly: offline by default, with Gemini when `use_llm_api` and a key are given."
-    def __init__(self, config: LLMConfig|None=None, use_llm_api: bool=False):
-        self.config, self.use_llm_api = config or LLMConfig(), use_llm_api
+    def __init__(self, config: LLMConfig|None=None, use_llm_api: bool=False, kind: str='cost'):
+        self.config, self.use_llm_api, self.kind = config or LLMConfig(), use_llm_api, kind
         self._client = None
 
     def _gemini_client(self):
@@ -104,7 +117,7 @@ class Explainer:
 
     def explain_row(self, row) -> tuple[str, str]:
         "The explanation of one row and where it came from: 'gemini' or 'offline'."
-        offline = offline_explanation(row, self.config.max_explanation_length)
+        offline = offline_explanation(row, self.config.max_explanation_length, self.kind)
         if not self.use_llm_api: return offline, 'offline'
         if not self.config.api_key and self._client is None:
             self._gemini_client(); self.use_llm_api = False  # warn once, then stay offline for this run

@@ -4,11 +4,13 @@
 
 # %% ../nbs/06_pipeline.ipynb #1143465e
 from __future__ import annotations
-import logging
+import logging, os
 from pathlib import Path
 import pandas as pd
+from fastcore.basics import patch
 from .config import Config, CloudAnomalyError
-from .data import generate_mock_data, load_cost_csv, parse_costs, customer_series
+from .data import DataError, generate_mock_data, parse_costs, customer_series
+from .loaders import load_data
 from .detector import AnomalyDetector
 from .explainer import Explainer
 from .visualization import plot_anomalies
@@ -16,12 +18,22 @@ from .visualization import plot_anomalies
 log = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'EXPLAINED_COLUMNS', 'AnomalyDetectionPipeline']
+__all__ = ['log', 'EXPLAINED_COLUMNS', 'atomic_write', 'AnomalyDetectionPipeline']
 
 # %% ../nbs/06_pipeline.ipynb #22cf43e2
 EXPLAINED_COLUMNS = ['date', 'cost', 'expected_cost', 'impact', 'pct_change', 'anomaly_score', 'lstm_flag',
                      'decrease_flag', 'explanation', 'explanation_source']
 
+def atomic_write(path: str|Path, write) -> Path:
+    "Call `write(tmp_path)` and move the result to `path` only when it succeeded: no half-written files."
+    p = Path(path); p.parent.mkdir(parents=True, exist_ok=True)
+    tmp = p.with_name(f".{p.stem}.tmp{p.suffix}")
+    try: write(tmp); os.replace(tmp, p)
+    finally:
+        if tmp.exists(): tmp.unlink()
+    return p
+
+# %% ../nbs/06_pipeline.ipynb #15826f43
 class AnomalyDetectionPipeline:
     "The whole method for one customer: data, detector, explanations, plot."
     def __init__(self, config: Config|None=None):
@@ -29,37 +41,85 @@ class AnomalyDetectionPipeline:
         self.detector: AnomalyDetector|None = None
         self.series: pd.DataFrame|None = None
         self.figure = None
+        self.kind = 'cost'   # 'cost' or 'metric', from the last loaded data
 
     def load_data(self, df: pd.DataFrame|None=None, use_mock_data: bool=True, data_file: str|Path|None=None) -> pd.DataFrame:
-        "The input frame: `df` if given, else the CSV at `data_file`, else mock data for the configured customer."
+        "The input frame: `df` if given, else the file or folder at `data_file` (any format `load_data` reads), else mock data."
         d = self.config.data
-        if df is not None: return parse_costs(df, d, source='the given DataFrame')
-        if data_file is not None: return load_cost_csv(data_file, d)
+        if df is not None:
+            out = parse_costs(df, d, source='the given DataFrame'); out.attrs.setdefault('kind', df.attrs.get('kind', 'cost'))
+            return out
+        if data_file is not None: return load_data(data_file, d)
         if use_mock_data:
             mock = generate_mock_data([d.customer_id], seed=d.random_seed)
             return parse_costs(mock.rename(columns={'Date': d.date_column, 'CustomerID': d.customer_column,
                                                     'TotalCost': d.cost_column}), d, source='mock data')
         raise CloudAnomalyError("no input: pass df=..., data_file=... or use_mock_data=True")
 
+    def resolve_customer(self, frame: pd.DataFrame, customer_id=None):
+        "The customer to analyse: the one given, else the only one in the data, else `config.data.customer_id`."
+        if customer_id is not None: return customer_id
+        keys = frame[self.config.data.customer_column].unique()
+        return keys[0] if len(keys) == 1 else self.config.data.customer_id
+
+    def detect(self, frame: pd.DataFrame, customer_id, use_llm_api: bool=False) -> tuple[pd.DataFrame, pd.DataFrame]:
+        "Fit, score and explain one customer of a loaded frame; returns (result table, explained strong anomalies)."
+        cfg, kind = self.config, frame.attrs.get('kind', 'cost')
+        self.kind = kind
+        self.series = customer_series(frame, customer_id, cfg.data, kind=kind)
+        log.info("customer %s: %d steps from %s to %s", customer_id, len(self.series), self.series.index[0], self.series.index[-1])
+        self.detector = AnomalyDetector(cfg, name=f"customer {customer_id}")
+        anomaly_df = self.detector.fit_score(self.series)
+        anomaly_df.insert(0, 'customer_id', str(customer_id))
+        strong = anomaly_df[anomaly_df.is_strong]
+        log.info("customer %s: %d strong anomalies, %d LSTM flags, %d decrease flags, threshold %.5f", customer_id, len(strong),
+                 anomaly_df.lstm_flag.sum(), anomaly_df.decrease_flag.sum(), self.detector.threshold)
+        explained = Explainer(cfg.llm, use_llm_api, kind=kind).explain(strong)
+        return anomaly_df, explained[['customer_id'] + EXPLAINED_COLUMNS].reset_index(drop=True)
+
     def run(self, df: pd.DataFrame|None=None, use_mock_data: bool=True, data_file: str|Path|None=None,
             customer_id=None, save_plot: str|Path|None=None, use_llm_api: bool=False,
             output: str|Path|None=None) -> tuple[pd.DataFrame, pd.DataFrame]:
         "Detect and explain the anomalies of one customer; returns (result table, explained strong anomalies)."
-        cfg = self.config
-        cid = cfg.data.customer_id if customer_id is None else customer_id
         frame = self.load_data(df, use_mock_data, data_file)
-        self.series = customer_series(frame, cid, cfg.data)
-        log.info("customer %s: %d days from %s to %s", cid, len(self.series), self.series.index[0].date(), self.series.index[-1].date())
-        self.detector = AnomalyDetector(cfg, name=f"customer {cid}")
-        anomaly_df = self.detector.fit_score(self.series)
-        anomaly_df.insert(0, 'customer_id', str(cid))
-        strong = anomaly_df[anomaly_df.is_strong]
-        log.info("customer %s: %d strong anomalies, %d LSTM flags, %d decrease flags, threshold %.5f", cid, len(strong),
-                 anomaly_df.lstm_flag.sum(), anomaly_df.decrease_flag.sum(), self.detector.threshold)
-        explained = Explainer(cfg.llm, use_llm_api).explain(strong)
-        explained = explained[['customer_id'] + EXPLAINED_COLUMNS].reset_index(drop=True)
-        if output is not None:
-            p = Path(output); p.parent.mkdir(parents=True, exist_ok=True)
-            anomaly_df.to_csv(p, index=False)
-        self.figure = plot_anomalies(anomaly_df, f"Customer {cid}: daily cost and anomalies", save_plot=save_plot)
+        cid = self.resolve_customer(frame, customer_id)
+        anomaly_df, explained = self.detect(frame, cid, use_llm_api)
+        unit = 'cost ($/day)' if frame.attrs.get('kind', 'cost') == 'cost' else 'value'
+        self.figure = plot_anomalies(anomaly_df, f"Customer {cid}: {'daily cost' if unit.startswith('cost') else 'series'} and anomalies")
+        self.figure.axes[0].set_ylabel(unit)
+        if save_plot is not None: atomic_write(save_plot, lambda p: self.figure.savefig(p, dpi=120, bbox_inches='tight', format=Path(save_plot).suffix[1:] or 'png'))
+        if output is not None: atomic_write(output, lambda p: anomaly_df.to_csv(p, index=False))
         return anomaly_df, explained
+
+# %% ../nbs/06_pipeline.ipynb #7e4fb81a
+@patch
+def run_many(self: AnomalyDetectionPipeline, customer_ids='all', df: pd.DataFrame|None=None, use_mock_data: bool=True,
+             data_file: str|Path|None=None, save_plot: str|Path|None=None, use_llm_api: bool=False,
+             output: str|Path|None=None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    "Run customers one by one; returns (result table, explained strong anomalies, skipped customers with reasons)."
+    if df is None and data_file is None and use_mock_data:
+        d = self.config.data
+        ids = [d.customer_id, 901, 902] if customer_ids == 'all' else list(customer_ids)
+        m = generate_mock_data(ids, seed=d.random_seed)
+        df = m.rename(columns={'Date': d.date_column, 'CustomerID': d.customer_column, 'TotalCost': d.cost_column})
+    frame = self.load_data(df, use_mock_data, data_file)
+    keys = frame[self.config.data.customer_column].astype(str)
+    ids = list(pd.unique(keys)) if customer_ids == 'all' else [str(c).strip() for c in customer_ids]
+    results, explained, skipped = [], [], []
+    for cid in ids:
+        try:
+            r, e = self.detect(frame, cid, use_llm_api)
+        except CloudAnomalyError as ex:
+            skipped.append({'customer_id': cid, 'reason': str(ex)}); log.warning("skipped customer %s: %s", cid, ex); continue
+        except Exception as ex:
+            skipped.append({'customer_id': cid, 'reason': f"internal error: {type(ex).__name__}: {ex}"})
+            log.warning("skipped customer %s after an internal error: %s", cid, ex); continue
+        results.append(r); explained.append(e)
+        if save_plot is not None:
+            fig = plot_anomalies(r, f"Customer {cid}: anomalies")
+            atomic_write(Path(save_plot)/f"{cid}.png", lambda p: fig.savefig(p, dpi=100, bbox_inches='tight', format='png'))
+            import matplotlib.pyplot as plt; plt.close(fig)
+    if not results: raise DataError(f"no customer could be analysed; {len(skipped)} skipped, first: {skipped[0]['reason'] if skipped else 'none given'}")
+    anomaly_df = pd.concat(results, ignore_index=True)
+    if output is not None: atomic_write(output, lambda p: anomaly_df.to_csv(p, index=False))
+    return anomaly_df, pd.concat(explained, ignore_index=True), pd.DataFrame(skipped, columns=['customer_id', 'reason'])

@@ -58,3 +58,15 @@ def test_console_script_help():
     if exe is None: pytest.skip('console script not on PATH (package not installed)')
     r = subprocess.run([exe, '--help'], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0 and '--use-mock-data' in r.stdout and '--customer-id' in r.stdout
+
+def test_all_customers_of_a_focus_export(tmp_path, fast_config):
+    "A FOCUS export with several accounts: every account runs, short ones are skipped with their reason."
+    from focus_fixtures import focus_rows
+    focus_rows(tmp_path / 'focus.csv')
+    r = run('--data-file', tmp_path / 'focus.csv', '--customer-id', 'all', '--config', fast_config,
+            '--output', tmp_path / 'all.csv')
+    assert r.returncode == 0, r.stderr
+    res = pd.read_csv(tmp_path / 'all.csv', dtype={'customer_id': str})
+    assert sorted(res.customer_id.unique()) == ['111111111111', '222222222222']
+    assert 'skipped: customer 333333333333: 5 day(s) of data' in r.stdout
+    assert '2 customers: ' in r.stdout
