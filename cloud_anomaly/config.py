@@ -56,6 +56,7 @@ class ModelConfig(_Validated):
     validation_split: float = 0.1 # share of training windows held out for early stopping
     patience: int = 5            # epochs without validation improvement before stopping
     learning_rate: float = 1e-3  # Adam learning rate
+    max_batches_per_epoch: int|None = 64 # larger batches on long series keep an epoch at most this many steps; None = always batch_size
 
     def validate(self):
         for name in ('window_size', 'lstm_units', 'epochs', 'batch_size', 'patience'):
@@ -66,6 +67,8 @@ class ModelConfig(_Validated):
                f"model.validation_split must be in [0, 1), got {self.validation_split!r}")
         _check(_is_num(self.learning_rate) and self.learning_rate > 0,
                f"model.learning_rate must be positive, got {self.learning_rate!r}")
+        _check(self.max_batches_per_epoch is None or (_is_int(self.max_batches_per_epoch) and self.max_batches_per_epoch >= 1),
+               f"model.max_batches_per_epoch must be a positive integer or None, got {self.max_batches_per_epoch!r}")
 
 # %% ../nbs/00_config.ipynb #a4c0c638
 @dataclass

@@ -21,7 +21,7 @@ class DataError(CloudAnomalyError, ValueError):
     "The input data cannot be used as it is; the message names the file, column or row and what to do."
 
 # %% ../nbs/01_data.ipynb #b64af1ee
-ANOMALY_KINDS = ('spike', 'drop', 'level_shift')
+ANOMALY_KINDS = ('spike', 'drop', 'level_shift', 'slow_leak')
 
 def _customer_rng(seed: int, customer_id) -> np.random.Generator:
     "A random generator that depends only on `seed` and `customer_id`."
@@ -45,6 +45,10 @@ def generate_customer_costs(customer_id: int|str=900, # customer key written in 
                             n_drops: int=3,            # one- to three-day drops to inject
                             n_level_shifts: int=1,     # lasting upward level shifts to inject
                             warmup: int=21,            # days at the start kept free of anomalies
+                            n_leaks: int=0,            # slow leaks: spend creeps up 40-90 % over 3-5 weeks and stays
+                            weekend: tuple=(0.65, 0.9),   # range of the weekend cost factor (1 = no weekly pattern)
+                            month_start: tuple=(0.1, 0.3), # range of the extra share billed on the 1st of the month
+                            noise: tuple=(0.02, 0.05),     # range of the relative noise level
                            ) -> pd.DataFrame:
     "One customer's daily cost with injected anomalies: Date, CustomerID, TotalCost, is_anomaly, anomaly_type."
     if n_days < warmup + 8: raise DataError(f"n_days={n_days} is too short for mock data; use at least {warmup + 8}")
@@ -54,14 +58,14 @@ def generate_customer_costs(customer_id: int|str=900, # customer key written in 
     dow, dom = dates.day_of_week.to_numpy(), dates.day.to_numpy()
     level = rng.lognormal(np.log(1200), 0.8)
     trend = 1 + rng.uniform(-0.1, 0.35) * t / 365
-    weekend = rng.uniform(0.65, 0.9)
-    weekly = np.where(dow >= 5, weekend, 1.0) * (1 + rng.uniform(0, 0.06) * np.sin(2 * np.pi * dow / 7))
-    monthly = np.where(dom == 1, 1 + rng.uniform(0.1, 0.3), 1.0)
-    noise = rng.normal(1, rng.uniform(0.02, 0.05), n_days)
-    cost = level * trend * weekly * monthly * noise
+    wk = rng.uniform(*weekend)
+    weekly = np.where(dow >= 5, wk, 1.0) * (1 + rng.uniform(0, 0.06) * np.sin(2 * np.pi * dow / 7))
+    monthly = np.where(dom == 1, 1 + rng.uniform(*month_start), 1.0)
+    eps = rng.normal(1, rng.uniform(*noise), n_days)
+    cost = level * trend * weekly * monthly * eps
     kind = np.array([''] * n_days, dtype=object)
 
-    kinds = ['spike'] * n_spikes + ['drop'] * n_drops + ['level_shift'] * n_level_shifts
+    kinds = ['spike'] * n_spikes + ['drop'] * n_drops + ['level_shift'] * n_level_shifts + ['slow_leak'] * n_leaks
     kinds = [kinds[i] for i in rng.permutation(len(kinds))]
     starts = _place_events(rng, n_days, len(kinds), warmup, gap=max(10, n_days // (2 * max(len(kinds), 1))))
     for k, s in zip(kinds, starts):
@@ -69,12 +73,16 @@ def generate_customer_costs(customer_id: int|str=900, # customer key written in 
             d = int(rng.integers(1, 3)); cost[s:s+d] *= rng.uniform(1.8, 3.5); kind[s:s+d] = k
         elif k == 'drop':
             d = int(rng.integers(1, 4)); cost[s:s+d] *= rng.uniform(0.1, 0.5); kind[s:s+d] = k
-        else:
+        elif k == 'level_shift':
             cost[s:] *= rng.uniform(1.4, 1.8); kind[s:s+3] = k
+        else:
+            ramp = int(rng.integers(21, 36)); top = rng.uniform(1.4, 1.9)
+            f = np.ones(n_days); f[s:s+ramp] = np.linspace(1, top, ramp + 1)[1:len(f[s:s+ramp]) + 1]; f[s+ramp:] = top
+            cost *= f; kind[s:s+ramp] = k
     return pd.DataFrame({'Date': dates, 'CustomerID': customer_id, 'TotalCost': cost.round(2),
                          'is_anomaly': kind != '', 'anomaly_type': kind.astype(str)})
 
-# %% ../nbs/01_data.ipynb #48e2bc14
+# %% ../nbs/01_data.ipynb #a5287361
 def generate_mock_data(customer_ids=(900, 901, 902), # customers to generate
                        n_days: int=730,              # days of history per customer
                        start: str='2024-01-01',      # first day
@@ -85,7 +93,7 @@ def generate_mock_data(customer_ids=(900, 901, 902), # customers to generate
     if isinstance(customer_ids, (int, str)): customer_ids = [customer_ids]
     return pd.concat([generate_customer_costs(c, n_days, start, seed, **kwargs) for c in customer_ids], ignore_index=True)
 
-# %% ../nbs/01_data.ipynb #9a4faaba
+# %% ../nbs/01_data.ipynb #26cd1986
 def _closest(name: str, options) -> str:
     "A hint naming the option closest to `name`, or ''."
     import difflib
@@ -102,7 +110,7 @@ def check_columns(df: pd.DataFrame, required, source: str='input'):
         raise DataError(f"{source}: missing column(s) {missing}{hints}; columns found: {found}. "
                         "Rename the column or set the column names in the [data] section of the config.")
 
-# %% ../nbs/01_data.ipynb #26cd1986
+# %% ../nbs/01_data.ipynb #851b26da
 def parse_dates(values: pd.Series, what: str='date column', first_row: int=2) -> pd.Series:
     "Parse a column of timestamps with the format of its first value; UTC, timezone-naive. `first_row`: the file row of `values[0]`."
     from pandas.tseries.api import guess_datetime_format
@@ -123,7 +131,7 @@ def parse_dates(values: pd.Series, what: str='date column', first_row: int=2) ->
         raise DataError(f"{what}: row {i + first_row}: cannot read date {v.iloc[i]!r}; use YYYY-MM-DD (or an ISO 8601 timestamp)")
     return out.dt.tz_localize(None)
 
-# %% ../nbs/01_data.ipynb #851b26da
+# %% ../nbs/01_data.ipynb #ab3ae6f6
 def parse_numbers(values: pd.Series, what: str='cost column', first_row: int=2) -> np.ndarray:
     "Parse a column of finite numbers (negative allowed); the first text, NaN or inf is an error with its row."
     raw = values.reset_index(drop=True)
@@ -135,7 +143,7 @@ def parse_numbers(values: pd.Series, what: str='cost column', first_row: int=2) 
                         f"({int(bad.sum())} such row(s)); fix or remove those rows")
     return x
 
-# %% ../nbs/01_data.ipynb #ab3ae6f6
+# %% ../nbs/01_data.ipynb #f760a572
 def parse_costs(df: pd.DataFrame, cfg: DataConfig, source: str='input') -> pd.DataFrame:
     "Check the columns of `df`, parse its timestamps and costs and read customer keys as text; returns a new frame."
     check_columns(df, [cfg.date_column, cfg.customer_column, cfg.cost_column], source)
@@ -149,7 +157,7 @@ def parse_costs(df: pd.DataFrame, cfg: DataConfig, source: str='input') -> pd.Da
     df[cfg.customer_column] = keys
     return df
 
-# %% ../nbs/01_data.ipynb #1e75807f
+# %% ../nbs/01_data.ipynb #9bc38e4b
 def _check_delimiter(df: pd.DataFrame, path, cfg: DataConfig):
     "A one-column frame whose header contains another separator means the file uses a different delimiter."
     if len(df.columns) == 1:
@@ -173,7 +181,7 @@ def load_cost_csv(path: str|Path, cfg: DataConfig|None=None) -> pd.DataFrame:
     if df.empty: raise DataError(f"data file {path} has a header but no rows")
     return parse_costs(df, cfg, source=f"data file {path}")
 
-# %% ../nbs/01_data.ipynb #826e86a9
+# %% ../nbs/01_data.ipynb #6e94072e
 def infer_step(times: pd.Series|pd.DatetimeIndex) -> pd.Timedelta:
     "The most common positive gap between sorted distinct timestamps (a day when there is only one)."
     t = pd.DatetimeIndex(pd.unique(pd.DatetimeIndex(times))).sort_values()
@@ -214,7 +222,7 @@ def customer_series(df: pd.DataFrame, customer_id, cfg: DataConfig|None=None,
         out['cost'] = out.cost.fillna(0.0) if cfg.missing_days == 'zero' else out.cost.interpolate()
     return out
 
-# %% ../nbs/01_data.ipynb #4c5b4b6e
+# %% ../nbs/01_data.ipynb #792e32fb
 def make_windows(values, window: int) -> np.ndarray:
     "Overlapping windows of length `window`: shape (len(values) - window + 1, window)."
     values = np.asarray(values, dtype='float32')
@@ -222,7 +230,7 @@ def make_windows(values, window: int) -> np.ndarray:
     if len(values) < window: raise DataError(f"a series of {len(values)} day(s) is shorter than the {window}-day window")
     return sliding_window_view(values, window).copy()
 
-# %% ../nbs/01_data.ipynb #8c854d0c
+# %% ../nbs/01_data.ipynb #81f25a17
 class MinMaxScaler:
     "Scale to [0, 1] with the min and max of the data it was fitted on; a JSON-serialisable pair of numbers."
     def __init__(self, min_: float=0.0, scale: float=1.0): self.min_, self.scale = float(min_), float(scale)

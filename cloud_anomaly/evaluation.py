@@ -11,8 +11,8 @@ import pandas as pd
 from .data import DataError
 
 # %% auto #0
-__all__ = ['calculate_metrics', 'to_events', 'event_metrics', 'event_scores', 'sum_event_metrics', 'label_windows', 'nab_series',
-           'nab_probation_end', 'rolling_mad_flags', 'isolation_forest_flags']
+__all__ = ['SCENARIOS', 'calculate_metrics', 'to_events', 'event_metrics', 'event_scores', 'sum_event_metrics', 'label_windows',
+           'nab_series', 'nab_probation_end', 'mock_scenarios', 'rolling_mad_flags', 'isolation_forest_flags']
 
 # %% ../nbs/09_evaluation.ipynb #a10ba8d3
 def calculate_metrics(y_true, y_pred) -> dict:
@@ -57,7 +57,7 @@ def event_metrics(flags, times, windows: list[tuple], max_gap: int=0) -> dict:
 
 def event_scores(c: dict) -> dict:
     "Precision, recall, F1 and mean delay from event counts (which may be sums over many series)."
-    prec = c['tp_events'] / c['events'] if c['events'] else (1.0 if not c['windows'] else 0.0)
+    prec = c['found'] / (c['found'] + c['fp']) if c['found'] + c['fp'] else (1.0 if not c['windows'] else 0.0)
     rec = c['found'] / c['windows'] if c['windows'] else 1.0
     f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
     return {**c, 'precision': prec, 'recall': rec, 'f1': f1,
@@ -93,6 +93,29 @@ def nab_probation_end(times, share: float=0.15) -> pd.Timestamp:
     return t[min(len(t) - 1, int(np.floor(share * len(t))))]
 
 # %% ../nbs/09_evaluation.ipynb #cd60ccbf
+SCENARIOS = {
+    'spikes':       dict(n_spikes=6, n_drops=0, n_level_shifts=0),
+    'drops':        dict(n_spikes=0, n_drops=5, n_level_shifts=0),
+    'level_shifts': dict(n_spikes=0, n_drops=0, n_level_shifts=1),
+    'slow_leaks':   dict(n_spikes=0, n_drops=0, n_level_shifts=0, n_leaks=1),
+    'weekly':       dict(n_spikes=3, n_drops=2, n_level_shifts=0, weekend=(0.3, 0.5)),
+    'month_start':  dict(n_spikes=3, n_drops=2, n_level_shifts=0, month_start=(0.6, 1.2)),
+    'new_customer': dict(n_days=90, n_spikes=2, n_drops=1, n_level_shifts=0, warmup=25),
+    'quiet':        dict(n_spikes=0, n_drops=0, n_level_shifts=0),
+}
+
+def mock_scenarios(customers_per_scenario: int=4, n_days: int=730, seed: int=7) -> list[dict]:
+    "Labelled mock series: dicts with scenario, customer, frame (Date, CustomerID, TotalCost, labels) and windows."
+    from cloud_anomaly.data import generate_customer_costs
+    out = []
+    for i, (name, kw) in enumerate(SCENARIOS.items()):
+        for c in range(customers_per_scenario):
+            cid = f"{name}-{c}"
+            df = generate_customer_costs(cid, **({'n_days': n_days} | kw), seed=seed)
+            out.append({'scenario': name, 'customer': cid, 'frame': df, 'windows': label_windows(df)})
+    return out
+
+# %% ../nbs/09_evaluation.ipynb #c1473fd8
 def rolling_mad_flags(values, window: int=60, k: float=3.5) -> np.ndarray:
     "Flag steps whose robust z-score against the previous `window` steps exceeds `k` in absolute value."
     x = pd.Series(np.asarray(values, float))

@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_model.ipynb #507cac8b
 from __future__ import annotations
-import os, json, dataclasses
+import os, json, dataclasses, math
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')  # keep TensorFlow's C++ start-up chatter out of users' terminals
 os.environ.setdefault('KERAS_BACKEND', 'tensorflow')
 from pathlib import Path
@@ -14,7 +14,7 @@ from fastcore.basics import patch
 from .config import ModelConfig, CloudAnomalyError
 
 # %% auto #0
-__all__ = ['set_seed', 'LSTMAutoencoder']
+__all__ = ['set_seed', 'LSTMAutoencoder', 'effective_batch_size']
 
 # %% ../nbs/02_model.ipynb #8b69d1d2
 def set_seed(seed: int):
@@ -48,6 +48,11 @@ class LSTMAutoencoder:
         return self.model
 
 # %% ../nbs/02_model.ipynb #1fb3114a
+def effective_batch_size(n_windows: int, config: ModelConfig) -> int:
+    "`batch_size`, or larger so that an epoch of `n_windows` takes at most `max_batches_per_epoch` steps."
+    if config.max_batches_per_epoch is None: return config.batch_size
+    return max(config.batch_size, math.ceil(n_windows / config.max_batches_per_epoch))
+
 @patch
 def fit(self: LSTMAutoencoder, windows, verbose: int=0) -> dict:
     "Train on `windows` (n, window) of scaled cost with early stopping; returns the loss history."
@@ -61,7 +66,8 @@ def fit(self: LSTMAutoencoder, windows, verbose: int=0) -> dict:
     val_split = c.validation_split if n_val >= 1 else 0.0
     monitor = 'val_loss' if val_split else 'loss'
     stop = keras.callbacks.EarlyStopping(monitor=monitor, patience=c.patience, restore_best_weights=True)
-    h = self.model.fit(x, x, epochs=c.epochs, batch_size=c.batch_size, validation_split=val_split,
+    bs = effective_batch_size(len(x) - n_val, c)
+    h = self.model.fit(x, x, epochs=c.epochs, batch_size=bs, validation_split=val_split,
                        callbacks=[stop], shuffle=True, verbose=verbose)
     self.history = {k: [float(v) for v in vs] for k, vs in h.history.items()}
     return self.history
@@ -82,7 +88,7 @@ def errors(self: LSTMAutoencoder, windows, reconstruction=None) -> np.ndarray:
     r = self.reconstruct(x) if reconstruction is None else reconstruction
     return ((x - r) ** 2).mean(axis=1)
 
-# %% ../nbs/02_model.ipynb #15faad05
+# %% ../nbs/02_model.ipynb #d67d0afb
 @patch
 def save(self: LSTMAutoencoder, path: str|Path, metadata: dict|None=None) -> Path:
     "Save to `path.keras` and `path.json` (model settings plus `metadata`); returns the JSON path."
