@@ -86,7 +86,7 @@ def _daily(df) -> bool:
     d = pd.DatetimeIndex(df.date)
     return bool((d == d.normalize()).all())
 
-# %% ../nbs/07_cli.ipynb #3b6f6e58
+# %% ../nbs/07_cli.ipynb #5a94fddc
 @contextlib.contextmanager
 def quiet_native_stderr(enabled: bool=True):
     "Send what native code writes to file descriptor 2 to /dev/null, while Python's `sys.stderr` keeps the real stderr."
@@ -114,7 +114,7 @@ def _setup_logging(verbose: bool):
     log.handlers[:] = [h]; log.propagate = False
     log.setLevel(logging.INFO if verbose else logging.WARNING)
 
-# %% ../nbs/07_cli.ipynb #5a94fddc
+# %% ../nbs/07_cli.ipynb #359ee52c
 def run_cli(argv: list[str]|None=None) -> int:
     "Run the command line with `argv` (default: `sys.argv[1:]`); returns the exit code."
     parser = cli_parser(cloud_anomaly_cli, 'cloud-anomaly')

@@ -181,7 +181,7 @@ def load_cost_csv(path: str|Path, cfg: DataConfig|None=None) -> pd.DataFrame:
     if df.empty: raise DataError(f"data file {path} has a header but no rows")
     return parse_costs(df, cfg, source=f"data file {path}")
 
-# %% ../nbs/01_data.ipynb #6e94072e
+# %% ../nbs/01_data.ipynb #81473e92
 def infer_step(times: pd.Series|pd.DatetimeIndex) -> pd.Timedelta:
     "The most common positive gap between sorted distinct timestamps (a day when there is only one)."
     t = pd.DatetimeIndex(pd.unique(pd.DatetimeIndex(times))).sort_values()
@@ -222,7 +222,7 @@ def customer_series(df: pd.DataFrame, customer_id, cfg: DataConfig|None=None,
         out['cost'] = out.cost.fillna(0.0) if cfg.missing_days == 'zero' else out.cost.interpolate()
     return out
 
-# %% ../nbs/01_data.ipynb #792e32fb
+# %% ../nbs/01_data.ipynb #8c854d0c
 def make_windows(values, window: int) -> np.ndarray:
     "Overlapping windows of length `window`: shape (len(values) - window + 1, window)."
     values = np.asarray(values, dtype='float32')
@@ -230,7 +230,7 @@ def make_windows(values, window: int) -> np.ndarray:
     if len(values) < window: raise DataError(f"a series of {len(values)} day(s) is shorter than the {window}-day window")
     return sliding_window_view(values, window).copy()
 
-# %% ../nbs/01_data.ipynb #81f25a17
+# %% ../nbs/01_data.ipynb #b3612c14
 class MinMaxScaler:
     "Scale to [0, 1] with the min and max of the data it was fitted on; a JSON-serialisable pair of numbers."
     def __init__(self, min_: float=0.0, scale: float=1.0): self.min_, self.scale = float(min_), float(scale)

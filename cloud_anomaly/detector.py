@@ -95,7 +95,7 @@ class AnomalyDetector:
         self.train_end = f.index[n_train + w - 2]
         return self
 
-# %% ../nbs/03_detector.ipynb #0fc41456
+# %% ../nbs/03_detector.ipynb #d89ec748
 @patch
 def score(self: AnomalyDetector, series) -> pd.DataFrame:
     "One row per day from the end of the first window on: cost, expected cost, error, flags, hybrid score."
@@ -123,7 +123,7 @@ def fit_score(self: AnomalyDetector, series) -> pd.DataFrame:
     "Fit on `series`, then score all of it."
     return self.fit(series).score(series)
 
-# %% ../nbs/03_detector.ipynb #dc476fa9
+# %% ../nbs/03_detector.ipynb #c9dec654
 @patch
 def save(self: AnomalyDetector, path: str|Path) -> Path:
     "Save the trained detector to `path.keras` + `path.json`."

@@ -92,7 +92,7 @@ def nab_probation_end(times, share: float=0.15) -> pd.Timestamp:
     t = pd.DatetimeIndex(times)
     return t[min(len(t) - 1, int(np.floor(share * len(t))))]
 
-# %% ../nbs/09_evaluation.ipynb #cd60ccbf
+# %% ../nbs/09_evaluation.ipynb #e824fc70
 SCENARIOS = {
     'spikes':       dict(n_spikes=6, n_drops=0, n_level_shifts=0),
     'drops':        dict(n_spikes=0, n_drops=5, n_level_shifts=0),
@@ -115,7 +115,7 @@ def mock_scenarios(customers_per_scenario: int=4, n_days: int=730, seed: int=7) 
             out.append({'scenario': name, 'customer': cid, 'frame': df, 'windows': label_windows(df)})
     return out
 
-# %% ../nbs/09_evaluation.ipynb #c1473fd8
+# %% ../nbs/09_evaluation.ipynb #8c15ff87
 def rolling_mad_flags(values, window: int=60, k: float=3.5) -> np.ndarray:
     "Flag steps whose robust z-score against the previous `window` steps exceeds `k` in absolute value."
     x = pd.Series(np.asarray(values, float))

@@ -110,7 +110,7 @@ def load_focus(path: str|Path, cfg: DataConfig|None=None, chunksize: int=1_000_0
     out.attrs.update(kind='cost', format='focus', dimensions=dims or [])
     return out
 
-# %% ../nbs/01a_loaders.ipynb #0e6e185f
+# %% ../nbs/01a_loaders.ipynb #83bcbb9b
 def load_metric(path: str|Path, cfg: DataConfig|None=None, timestamp: str='timestamp', value: str='value') -> pd.DataFrame:
     "Usage metrics from `timestamp,value` files (one series per file, keyed by its name), in the common layout."
     cfg = cfg or DataConfig()
@@ -127,7 +127,7 @@ def load_metric(path: str|Path, cfg: DataConfig|None=None, timestamp: str='times
     out.attrs.update(kind='metric', format='metric', dimensions=[])
     return out
 
-# %% ../nbs/01a_loaders.ipynb #6a963b19
+# %% ../nbs/01a_loaders.ipynb #0793d27e
 def detect_format(columns: list[str], cfg: DataConfig|None=None) -> str:
     "'focus', 'metric' or 'daily', from the column names (or `cfg.input_format` when it is not 'auto')."
     cfg = cfg or DataConfig()

@@ -88,7 +88,7 @@ def errors(self: LSTMAutoencoder, windows, reconstruction=None) -> np.ndarray:
     r = self.reconstruct(x) if reconstruction is None else reconstruction
     return ((x - r) ** 2).mean(axis=1)
 
-# %% ../nbs/02_model.ipynb #d67d0afb
+# %% ../nbs/02_model.ipynb #bd2f91de
 @patch
 def save(self: LSTMAutoencoder, path: str|Path, metadata: dict|None=None) -> Path:
     "Save to `path.keras` and `path.json` (model settings plus `metadata`); returns the JSON path."

@@ -33,7 +33,7 @@ def atomic_write(path: str|Path, write) -> Path:
         if tmp.exists(): tmp.unlink()
     return p
 
-# %% ../nbs/06_pipeline.ipynb #15826f43
+# %% ../nbs/06_pipeline.ipynb #ac18f07b
 class AnomalyDetectionPipeline:
     "The whole method for one customer: data, detector, explanations, plot."
     def __init__(self, config: Config|None=None):
@@ -91,7 +91,7 @@ class AnomalyDetectionPipeline:
         if output is not None: atomic_write(output, lambda p: anomaly_df.to_csv(p, index=False))
         return anomaly_df, explained
 
-# %% ../nbs/06_pipeline.ipynb #7e4fb81a
+# %% ../nbs/06_pipeline.ipynb #91c64d05
 @patch
 def run_many(self: AnomalyDetectionPipeline, customer_ids='all', df: pd.DataFrame|None=None, use_mock_data: bool=True,
              data_file: str|Path|None=None, save_plot: str|Path|None=None, use_llm_api: bool=False,

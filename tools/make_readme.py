@@ -14,7 +14,7 @@ def render(nb_path: Path) -> str:
     for c in json.loads(nb_path.read_text(encoding='utf-8'))['cells']:
         src = ''.join(c['source'])
         if c['cell_type'] == 'markdown':
-            out.append(re.sub(r'\]\(images/', '](nbs/images/', src))
+            out.append(re.sub(r'\]\((images/|\w+\.ipynb)', r'](nbs/\1', src))
         elif c['cell_type'] == 'code':
             lines = src.splitlines()
             if any(re.match(r'#\|\s*(hide|exporti?\b|eval:\s*false)', l) for l in lines): continue
