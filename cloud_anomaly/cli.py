@@ -77,7 +77,7 @@ def format_report(anomaly_df, explained, kind: str='cost', many: bool=False) -> 
     t = explained.assign(date=explained.date.map(when), cost=explained.cost.map(fmt),
                          expected=explained.expected_cost.map(fmt), at_stake=explained.impact.map(fmt),
                          score=explained.anomaly_score.map('{:.2f}'.format))
-    t = t[(['customer_id'] if many else []) + ['date', 'cost', 'expected', 'at_stake', 'score', 'explanation']]
+    t = t[(['customer_id'] if many else []) + ['date', 'cost', 'expected', 'at_stake', 'score'] + (['drivers'] if (explained.get('drivers', pd.Series(dtype=str)) != '').any() else []) + ['explanation']]
     total = fmt(explained.impact.abs().sum())
     return f"{head}, {total} {'at stake' if kind == 'cost' else 'of absolute deviation'} in total\n" + t.to_string(index=False, justify='left')
 

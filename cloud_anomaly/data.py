@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_data.ipynb #2c50fe95
 from __future__ import annotations
-import re, zlib
+import inspect, re, zlib
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -12,9 +12,9 @@ from numpy.lib.stride_tricks import sliding_window_view
 from .config import CloudAnomalyError, DataConfig
 
 # %% auto #0
-__all__ = ['ANOMALY_KINDS', 'DataError', 'generate_customer_costs', 'generate_mock_data', 'check_columns', 'parse_dates',
-           'parse_numbers', 'parse_costs', 'load_cost_csv', 'infer_step', 'customer_series', 'make_windows',
-           'MinMaxScaler']
+__all__ = ['ANOMALY_KINDS', 'MOCK_SERVICES', 'MOCK_REGIONS', 'DataError', 'generate_customer_costs', 'generate_mock_data',
+           'check_columns', 'parse_dates', 'parse_numbers', 'parse_costs', 'load_cost_csv', 'infer_step',
+           'customer_series', 'make_windows', 'MinMaxScaler']
 
 # %% ../nbs/01_data.ipynb #2ea7d519
 class DataError(CloudAnomalyError, ValueError):
@@ -51,6 +51,10 @@ def generate_customer_costs(customer_id: int|str=900, # customer key written in 
                             noise: tuple=(0.02, 0.05),     # range of the relative noise level
                            ) -> pd.DataFrame:
     "One customer's daily cost with injected anomalies: Date, CustomerID, TotalCost, is_anomaly, anomaly_type."
+    return _generate(**{k: v for k, v in locals().items()})[0]
+
+def _generate(customer_id, n_days, start, seed, n_spikes, n_drops, n_level_shifts, warmup, n_leaks, weekend, month_start, noise):
+    "`generate_customer_costs`, plus the cost without anomalies, each event's added cost per day, and per day the labelled event (-1: none)."
     if n_days < warmup + 8: raise DataError(f"n_days={n_days} is too short for mock data; use at least {warmup + 8}")
     rng = _customer_rng(seed, customer_id)
     dates = pd.date_range(start, periods=n_days, freq='D')
@@ -63,37 +67,77 @@ def generate_customer_costs(customer_id: int|str=900, # customer key written in 
     monthly = np.where(dom == 1, 1 + rng.uniform(*month_start), 1.0)
     eps = rng.normal(1, rng.uniform(*noise), n_days)
     cost = level * trend * weekly * monthly * eps
+    normal = cost.copy()
     kind = np.array([''] * n_days, dtype=object)
+    event = np.full(n_days, -1)
+    contrib = []
 
     kinds = ['spike'] * n_spikes + ['drop'] * n_drops + ['level_shift'] * n_level_shifts + ['slow_leak'] * n_leaks
     kinds = [kinds[i] for i in rng.permutation(len(kinds))]
     starts = _place_events(rng, n_days, len(kinds), warmup, gap=max(10, n_days // (2 * max(len(kinds), 1))))
-    for k, s in zip(kinds, starts):
+    for i, (k, s) in enumerate(zip(kinds, starts)):
+        before = cost.copy()
         if k == 'spike':
-            d = int(rng.integers(1, 3)); cost[s:s+d] *= rng.uniform(1.8, 3.5); kind[s:s+d] = k
+            d = int(rng.integers(1, 3)); cost[s:s+d] *= rng.uniform(1.8, 3.5); kind[s:s+d] = k; event[s:s+d] = i
         elif k == 'drop':
-            d = int(rng.integers(1, 4)); cost[s:s+d] *= rng.uniform(0.1, 0.5); kind[s:s+d] = k
+            d = int(rng.integers(1, 4)); cost[s:s+d] *= rng.uniform(0.1, 0.5); kind[s:s+d] = k; event[s:s+d] = i
         elif k == 'level_shift':
-            cost[s:] *= rng.uniform(1.4, 1.8); kind[s:s+3] = k
+            cost[s:] *= rng.uniform(1.4, 1.8); kind[s:s+3] = k; event[s:s+3] = i
         else:
             ramp = int(rng.integers(21, 36)); top = rng.uniform(1.4, 1.9)
             f = np.ones(n_days); f[s:s+ramp] = np.linspace(1, top, ramp + 1)[1:len(f[s:s+ramp]) + 1]; f[s+ramp:] = top
-            cost *= f; kind[s:s+ramp] = k
-    return pd.DataFrame({'Date': dates, 'CustomerID': customer_id, 'TotalCost': cost.round(2),
-                         'is_anomaly': kind != '', 'anomaly_type': kind.astype(str)})
+            cost *= f; kind[s:s+ramp] = k; event[s:s+ramp] = i
+        contrib.append(cost - before)
+    df = pd.DataFrame({'Date': dates, 'CustomerID': customer_id, 'TotalCost': cost.round(2),
+                       'is_anomaly': kind != '', 'anomaly_type': kind.astype(str)})
+    return df, normal, event, np.array(contrib).reshape(len(contrib), n_days)
 
 # %% ../nbs/01_data.ipynb #a5287361
+MOCK_SERVICES = ('Amazon Elastic Compute Cloud', 'Amazon Simple Storage Service', 'Amazon Relational Database Service', 'AWS Lambda')
+MOCK_REGIONS = ('us-east-1', 'eu-west-1')
+
+def _split(df: pd.DataFrame, normal: np.ndarray, event: np.ndarray, contrib: np.ndarray, rng) -> pd.DataFrame:
+    "Spread one customer's daily cost over service x region line items; each event's added (or missing) cost goes to one of them."
+    combos = [(s, r) for s in MOCK_SERVICES for r in MOCK_REGIONS]
+    shares = rng.dirichlet(np.full(len(combos), 2.0))
+    culprit = rng.integers(0, len(combos), max(len(contrib), 1))
+    n = len(df)
+    parts = normal[:, None] * shares[None, :] * rng.normal(1, 0.03, (n, len(combos)))
+    parts *= (normal / parts.sum(1))[:, None]                         # the parts add up to the normal cost
+    for i, c in enumerate(contrib):
+        if (c < 0).any():                                             # a drop: the largest line item fails (at most 95 % of it)
+            culprit[i] = k = int(np.argmax(parts[c < 0].sum(0)))
+            take = np.maximum(c, -0.95 * parts[:, k])
+            others = parts.copy(); others[:, k] = 0                   # the rest of the drop, spread over the other line items
+            parts += (c - take)[:, None] * others / others.sum(1, keepdims=True)
+            parts[:, k] += take
+        else: parts[:, culprit[i]] += c
+    driver = np.where(event >= 0, [f"{combos[c][0]} in {combos[c][1]}" for c in culprit[np.maximum(event, 0)]], '')
+    out = pd.DataFrame({'Date': np.repeat(df.Date.to_numpy(), len(combos)), 'CustomerID': np.repeat(df.CustomerID.to_numpy(), len(combos)),
+                        'ServiceName': [c[0] for c in combos] * n, 'RegionId': [c[1] for c in combos] * n,
+                        'TotalCost': parts.ravel().round(2), 'is_anomaly': np.repeat(df.is_anomaly.to_numpy(), len(combos)),
+                        'anomaly_type': np.repeat(df.anomaly_type.to_numpy(), len(combos)), 'driver': np.repeat(driver, len(combos))})
+    return out
+
 def generate_mock_data(customer_ids=(900, 901, 902), # customers to generate
                        n_days: int=730,              # days of history per customer
                        start: str='2024-01-01',      # first day
                        seed: int=42,                 # random seed
+                       breakdown: bool=False,        # one row per service and region (line items), with the injected `driver`
                        **kwargs,                     # passed to `generate_customer_costs`
                       ) -> pd.DataFrame:
     "Daily cost of several customers with labelled anomalies, in the CSV layout Date, CustomerID, TotalCost."
     if isinstance(customer_ids, (int, str)): customer_ids = [customer_ids]
-    return pd.concat([generate_customer_costs(c, n_days, start, seed, **kwargs) for c in customer_ids], ignore_index=True)
+    params = {k: v.default for k, v in inspect.signature(generate_customer_costs).parameters.items()}
+    frames = []
+    for c in customer_ids:
+        df, normal, event, contrib = _generate(**(params | kwargs | dict(customer_id=c, n_days=n_days, start=start, seed=seed)))
+        frames.append(_split(df, normal, event, contrib, _customer_rng(seed + 1, c)) if breakdown else df)
+    out = pd.concat(frames, ignore_index=True)
+    if breakdown: out.attrs['dimensions'] = ['ServiceName', 'RegionId']
+    return out
 
-# %% ../nbs/01_data.ipynb #26cd1986
+# %% ../nbs/01_data.ipynb #851b26da
 def _closest(name: str, options) -> str:
     "A hint naming the option closest to `name`, or ''."
     import difflib
@@ -110,7 +154,7 @@ def check_columns(df: pd.DataFrame, required, source: str='input'):
         raise DataError(f"{source}: missing column(s) {missing}{hints}; columns found: {found}. "
                         "Rename the column or set the column names in the [data] section of the config.")
 
-# %% ../nbs/01_data.ipynb #851b26da
+# %% ../nbs/01_data.ipynb #ab3ae6f6
 def parse_dates(values: pd.Series, what: str='date column', first_row: int=2) -> pd.Series:
     "Parse a column of timestamps with the format of its first value; UTC, timezone-naive. `first_row`: the file row of `values[0]`."
     from pandas.tseries.api import guess_datetime_format
@@ -131,7 +175,7 @@ def parse_dates(values: pd.Series, what: str='date column', first_row: int=2) ->
         raise DataError(f"{what}: row {i + first_row}: cannot read date {v.iloc[i]!r}; use YYYY-MM-DD (or an ISO 8601 timestamp)")
     return out.dt.tz_localize(None)
 
-# %% ../nbs/01_data.ipynb #ab3ae6f6
+# %% ../nbs/01_data.ipynb #f760a572
 def parse_numbers(values: pd.Series, what: str='cost column', first_row: int=2) -> np.ndarray:
     "Parse a column of finite numbers (negative allowed); the first text, NaN or inf is an error with its row."
     raw = values.reset_index(drop=True)
@@ -143,7 +187,7 @@ def parse_numbers(values: pd.Series, what: str='cost column', first_row: int=2) 
                         f"({int(bad.sum())} such row(s)); fix or remove those rows")
     return x
 
-# %% ../nbs/01_data.ipynb #f760a572
+# %% ../nbs/01_data.ipynb #a5dee3a1
 def parse_costs(df: pd.DataFrame, cfg: DataConfig, source: str='input') -> pd.DataFrame:
     "Check the columns of `df`, parse its timestamps and costs and read customer keys as text; returns a new frame."
     check_columns(df, [cfg.date_column, cfg.customer_column, cfg.cost_column], source)
@@ -157,7 +201,7 @@ def parse_costs(df: pd.DataFrame, cfg: DataConfig, source: str='input') -> pd.Da
     df[cfg.customer_column] = keys
     return df
 
-# %% ../nbs/01_data.ipynb #9bc38e4b
+# %% ../nbs/01_data.ipynb #a4d44306
 def _check_delimiter(df: pd.DataFrame, path, cfg: DataConfig):
     "A one-column frame whose header contains another separator means the file uses a different delimiter."
     if len(df.columns) == 1:
@@ -181,7 +225,7 @@ def load_cost_csv(path: str|Path, cfg: DataConfig|None=None) -> pd.DataFrame:
     if df.empty: raise DataError(f"data file {path} has a header but no rows")
     return parse_costs(df, cfg, source=f"data file {path}")
 
-# %% ../nbs/01_data.ipynb #81473e92
+# %% ../nbs/01_data.ipynb #4c5b4b6e
 def infer_step(times: pd.Series|pd.DatetimeIndex) -> pd.Timedelta:
     "The most common positive gap between sorted distinct timestamps (a day when there is only one)."
     t = pd.DatetimeIndex(pd.unique(pd.DatetimeIndex(times))).sort_values()
@@ -222,7 +266,7 @@ def customer_series(df: pd.DataFrame, customer_id, cfg: DataConfig|None=None,
         out['cost'] = out.cost.fillna(0.0) if cfg.missing_days == 'zero' else out.cost.interpolate()
     return out
 
-# %% ../nbs/01_data.ipynb #8c854d0c
+# %% ../nbs/01_data.ipynb #81f25a17
 def make_windows(values, window: int) -> np.ndarray:
     "Overlapping windows of length `window`: shape (len(values) - window + 1, window)."
     values = np.asarray(values, dtype='float32')
@@ -230,7 +274,7 @@ def make_windows(values, window: int) -> np.ndarray:
     if len(values) < window: raise DataError(f"a series of {len(values)} day(s) is shorter than the {window}-day window")
     return sliding_window_view(values, window).copy()
 
-# %% ../nbs/01_data.ipynb #b3612c14
+# %% ../nbs/01_data.ipynb #1389642a
 class MinMaxScaler:
     "Scale to [0, 1] with the min and max of the data it was fitted on; a JSON-serialisable pair of numbers."
     def __init__(self, min_: float=0.0, scale: float=1.0): self.min_, self.scale = float(min_), float(scale)

@@ -12,6 +12,7 @@ from .config import Config, CloudAnomalyError
 from .data import DataError, generate_mock_data, parse_costs, customer_series
 from .loaders import load_data
 from .detector import AnomalyDetector
+from .drivers import explain_drivers
 from .explainer import Explainer
 from .visualization import plot_anomalies
 
@@ -22,7 +23,7 @@ __all__ = ['log', 'EXPLAINED_COLUMNS', 'atomic_write', 'AnomalyDetectionPipeline
 
 # %% ../nbs/06_pipeline.ipynb #22cf43e2
 EXPLAINED_COLUMNS = ['date', 'cost', 'expected_cost', 'impact', 'pct_change', 'anomaly_score', 'lstm_flag',
-                     'decrease_flag', 'explanation', 'explanation_source']
+                     'decrease_flag', 'driver', 'driver_impact', 'driver_share', 'drivers', 'explanation', 'explanation_source']
 
 def atomic_write(path: str|Path, write) -> Path:
     "Call `write(tmp_path)` and move the result to `path` only when it succeeded: no half-written files."
@@ -47,13 +48,17 @@ class AnomalyDetectionPipeline:
         "The input frame: `df` if given, else the file or folder at `data_file` (any format `load_data` reads), else mock data."
         d = self.config.data
         if df is not None:
-            out = parse_costs(df, d, source='the given DataFrame'); out.attrs.setdefault('kind', df.attrs.get('kind', 'cost'))
+            out = parse_costs(df, d, source='the given DataFrame')
+            out.attrs['kind'] = df.attrs.get('kind', 'cost')
+            out.attrs['dimensions'] = [c for c in (df.attrs.get('dimensions') or d.dimensions or []) if c in df.columns]
             return out
         if data_file is not None: return load_data(data_file, d)
         if use_mock_data:
-            mock = generate_mock_data([d.customer_id], seed=d.random_seed)
-            return parse_costs(mock.rename(columns={'Date': d.date_column, 'CustomerID': d.customer_column,
-                                                    'TotalCost': d.cost_column}), d, source='mock data')
+            mock = generate_mock_data([d.customer_id], seed=d.random_seed, breakdown=True)
+            out = parse_costs(mock.rename(columns={'Date': d.date_column, 'CustomerID': d.customer_column,
+                                                   'TotalCost': d.cost_column}), d, source='mock data')
+            out.attrs.update(kind='cost', dimensions=['ServiceName', 'RegionId'])
+            return out
         raise CloudAnomalyError("no input: pass df=..., data_file=... or use_mock_data=True")
 
     def resolve_customer(self, frame: pd.DataFrame, customer_id=None):
@@ -74,6 +79,7 @@ class AnomalyDetectionPipeline:
         strong = anomaly_df[anomaly_df.is_strong]
         log.info("customer %s: %d strong anomalies, %d LSTM flags, %d decrease flags, threshold %.5f", customer_id, len(strong),
                  anomaly_df.lstm_flag.sum(), anomaly_df.decrease_flag.sum(), self.detector.threshold)
+        strong = explain_drivers(strong, frame, customer_id, frame.attrs.get('dimensions') or [], cfg.data)
         explained = Explainer(cfg.llm, use_llm_api, kind=kind).explain(strong)
         return anomaly_df, explained[['customer_id'] + EXPLAINED_COLUMNS].reset_index(drop=True)
 
@@ -100,7 +106,7 @@ def run_many(self: AnomalyDetectionPipeline, customer_ids='all', df: pd.DataFram
     if df is None and data_file is None and use_mock_data:
         d = self.config.data
         ids = [d.customer_id, 901, 902] if customer_ids == 'all' else list(customer_ids)
-        m = generate_mock_data(ids, seed=d.random_seed)
+        m = generate_mock_data(ids, seed=d.random_seed, breakdown=True)
         df = m.rename(columns={'Date': d.date_column, 'CustomerID': d.customer_column, 'TotalCost': d.cost_column})
     frame = self.load_data(df, use_mock_data, data_file)
     keys = frame[self.config.data.customer_column].astype(str)
