@@ -26,6 +26,7 @@ def cloud_anomaly_cli(
     output: str=None,            # write the full result table (one row per scored day) to this CSV
     config: str=None,            # TOML file with [model], [detection], [llm] and [data] settings
     use_llm_api: store_true=False, # let Gemini write the explanations (needs GEMINI_API_KEY)
+    notify: store_true=False,    # send the strong anomalies to the [alerts] channels (SLACK_WEBHOOK_URL, email)
     verbose: store_true=False, # log progress and TensorFlow's own messages
 ):
     "Detect cost anomalies of one customer and print the strong ones with explanations."
@@ -35,6 +36,8 @@ def cloud_anomaly_cli(
         cfg.data.customer_id = int(customer_id) if customer_id.strip().isdigit() and not customer_id.startswith('0') else customer_id.strip()
     if data_file is None and not use_mock_data:
         raise CloudAnomalyError("no input: give --data-file FILE, or --use-mock-data to try it on generated data")
+    if notify and not cfg.alerts.channels:
+        raise CloudAnomalyError("--notify needs a channel: set SLACK_WEBHOOK_URL, or smtp_host and email_to in the [alerts] section of the config")
     from cloud_anomaly.pipeline import AnomalyDetectionPipeline   # imports TensorFlow: only when there is work to do
     pipe = AnomalyDetectionPipeline(cfg)
     if many:
@@ -52,7 +55,13 @@ def cloud_anomaly_cli(
         print(format_report(anomaly_df, explained, pipe.kind))
     if save_plot: print(f"plot{'s' if many else ''} saved to {save_plot}")
     if output: print(f"result table saved to {output}")
-    return anomaly_df, explained
+    delivered = True
+    if notify:                                   # after the results are on disk: a failed delivery loses nothing
+        from cloud_anomaly.alerts import notify as send
+        for r in send(explained, cfg.alerts, plot=None if many else save_plot):
+            print(f"alert by {r['channel']}: " + (f"sent {r['alerts']} anomalies" if r['sent'] else f"not sent ({r['error']})"))
+            delivered &= r['sent'] or r['error'] == 'nothing above the thresholds'
+    return anomaly_df, explained, delivered
 
 # %% ../nbs/07_cli.ipynb #7b2f77a8
 def cli_parser(func, prog: str) -> argparse.ArgumentParser:
@@ -123,7 +132,9 @@ def run_cli(argv: list[str]|None=None) -> int:
     with quiet_native_stderr(not args.verbose):
         _setup_logging(args.verbose)
         try:
-            cloud_anomaly_cli(**vars(args)); return 0
+            delivered = cloud_anomaly_cli(**vars(args))[2]
+            if not delivered: print("error: alert delivery failed; the results were written", file=sys.stderr)
+            return 0 if delivered else 3
         except CloudAnomalyError as e:
             print(f"error: {e}", file=sys.stderr); return 2
         except KeyboardInterrupt:

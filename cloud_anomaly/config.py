@@ -11,7 +11,7 @@ from typing import Any
 
 # %% auto #0
 __all__ = ['INPUT_FORMATS', 'CloudAnomalyError', 'ConfigError', 'ModelConfig', 'DetectionConfig', 'LLMConfig', 'DataConfig',
-           'Config']
+           'AlertConfig', 'Config']
 
 # %% ../nbs/00_config.ipynb #a67a14af
 class CloudAnomalyError(Exception):
@@ -104,11 +104,20 @@ class LLMConfig(_Validated):
     max_explanation_length: int = 70      # most characters in one explanation
     timeout: float = 20.0                 # seconds for one request
     base_url: str|None = None             # API endpoint; None means Google's default
+    retries: int = 3                      # further attempts after a rate limit (429), server error (5xx) or timeout
+    backoff: float = 1.0                  # seconds before the first retry; doubles each time
+    concurrency: int = 4                  # requests in flight at once
+    budget: float = 60.0                  # seconds all Gemini calls of one run may take; the rest get offline text
+    cache_path: str|None = '~/.cache/cloud_anomaly/explanations.json' # answers kept across runs; None = no cache
 
     def validate(self):
         _check(_is_int(self.max_explanation_length) and self.max_explanation_length >= 20,
                f"llm.max_explanation_length must be an integer >= 20, got {self.max_explanation_length!r}")
         _check(_is_num(self.timeout) and self.timeout > 0, f"llm.timeout must be > 0 seconds, got {self.timeout!r}")
+        _check(_is_int(self.retries) and self.retries >= 0, f"llm.retries must be an integer >= 0, got {self.retries!r}")
+        _check(_is_num(self.backoff) and self.backoff >= 0, f"llm.backoff must be >= 0 seconds, got {self.backoff!r}")
+        _check(_is_int(self.concurrency) and self.concurrency >= 1, f"llm.concurrency must be an integer >= 1, got {self.concurrency!r}")
+        _check(_is_num(self.budget) and self.budget > 0, f"llm.budget must be > 0 seconds, got {self.budget!r}")
         _check(isinstance(self.model_name, str) and self.model_name.strip() != '', "llm.model_name must be a non-empty string")
 
 # %% ../nbs/00_config.ipynb #94fc31a6
@@ -151,7 +160,36 @@ class DataConfig(_Validated):
             except (ValueError, TypeError): raise ConfigError(f"data.frequency must be 'auto' or a pandas offset like 'D' or '1h', got {self.frequency!r}") from None
 
 # %% ../nbs/00_config.ipynb #7bf0b615
-_SECTIONS = {'model': ModelConfig, 'detection': DetectionConfig, 'llm': LLMConfig, 'data': DataConfig}
+def _env_list(name: str) -> list: return [x.strip() for x in os.environ.get(name, '').split(',') if x.strip()]
+
+@dataclass
+class AlertConfig(_Validated):
+    "Where and when to send alerts: a Slack-compatible incoming webhook and/or email over SMTP."
+    slack_webhook_url: str|None = field(default_factory=lambda: os.environ.get('SLACK_WEBHOOK_URL') or None, repr=False)
+    smtp_host: str|None = None          # SMTP server; None = no email
+    smtp_port: int = 25                 # SMTP port (587 with smtp_starttls)
+    smtp_starttls: bool = False         # upgrade the connection with STARTTLS
+    smtp_user: str|None = field(default_factory=lambda: os.environ.get('SMTP_USER') or None)
+    smtp_password: str|None = field(default_factory=lambda: os.environ.get('SMTP_PASSWORD') or None, repr=False)
+    email_from: str = 'cloud-anomaly@localhost'  # sender address
+    email_to: list = field(default_factory=lambda: _env_list('ALERT_EMAIL_TO'))  # recipients
+    min_impact: float = 100.0           # alert only when |cost - expected| is at least this much money
+    min_pct: float = 0.2                # ... and at least this share of the expected cost
+    timeout: float = 10.0               # seconds for one delivery
+
+    def validate(self):
+        _check(_is_int(self.smtp_port) and 0 < self.smtp_port < 65536, f"alerts.smtp_port must be a port number, got {self.smtp_port!r}")
+        _check(_is_num(self.min_impact) and self.min_impact >= 0, f"alerts.min_impact must be >= 0, got {self.min_impact!r}")
+        _check(_is_num(self.min_pct) and self.min_pct >= 0, f"alerts.min_pct must be >= 0 (0.2 = 20%), got {self.min_pct!r}")
+        _check(_is_num(self.timeout) and self.timeout > 0, f"alerts.timeout must be > 0, got {self.timeout!r}")
+        _check(isinstance(self.email_to, (list, tuple)), f"alerts.email_to must be a list of addresses, got {self.email_to!r}")
+        _check(not (self.smtp_host and not self.email_to), "alerts: smtp_host is set but email_to is empty")
+
+    @property
+    def channels(self) -> list[str]: return [c for c, on in (('slack', self.slack_webhook_url), ('email', self.smtp_host)) if on]
+
+# %% ../nbs/00_config.ipynb #a132dc32
+_SECTIONS = {'model': ModelConfig, 'detection': DetectionConfig, 'llm': LLMConfig, 'data': DataConfig, 'alerts': AlertConfig}
 
 @dataclass
 class Config:
@@ -160,6 +198,7 @@ class Config:
     detection: DetectionConfig = field(default_factory=DetectionConfig)
     llm: LLMConfig = field(default_factory=LLMConfig)
     data: DataConfig = field(default_factory=DataConfig)
+    alerts: AlertConfig = field(default_factory=AlertConfig)
 
     @classmethod
     def from_dict(cls, d: dict|None) -> Config:
@@ -180,11 +219,14 @@ class Config:
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e: raise ConfigError(f"config file {path} is not valid TOML: {e}") from None
         if 'api_key' in d.get('llm', {}):
             raise ConfigError(f"config file {path}: put the Gemini key in the GEMINI_API_KEY environment variable, not in a file")
+        for secret, env in (('slack_webhook_url', 'SLACK_WEBHOOK_URL'), ('smtp_password', 'SMTP_PASSWORD')):
+            if secret in d.get('alerts', {}):
+                raise ConfigError(f"config file {path}: put {secret} in the {env} environment variable, not in a file")
         try: return cls.from_dict(d)
         except ConfigError as e: raise ConfigError(f"config file {path}: {e}") from None
 
     def to_dict(self) -> dict:
         "The settings as a nested dict (without the API key), ready for JSON or TOML."
         d = {k: asdict(getattr(self, k)) for k in _SECTIONS}
-        d['llm'].pop('api_key')
+        d['llm'].pop('api_key'); d['alerts'].pop('slack_webhook_url'); d['alerts'].pop('smtp_password')
         return d

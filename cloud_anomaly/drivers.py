@@ -65,16 +65,19 @@ def drivers_text(d: pd.DataFrame) -> str:
 # %% ../nbs/03a_drivers.ipynb #3342ef8a
 def explain_drivers(anomalies: pd.DataFrame, frame: pd.DataFrame, customer_id, dims: list[str]|None,
                     cfg: DataConfig|None=None, top: int=3, min_coverage: float=0.25) -> pd.DataFrame:
-    "A copy of `anomalies` with columns driver, driver_impact, driver_share and drivers (text), in the direction of each anomaly's impact."
+    "A copy of `anomalies` with columns driver, driver_impact, driver_share, driver_coverage and drivers (text), in the direction of each anomaly's impact."
     out = anomalies.copy()
-    out['driver'], out['driver_impact'], out['driver_share'], out['drivers'] = '', np.nan, np.nan, ''
+    out['driver'], out['driver_impact'], out['driver_share'], out['driver_coverage'], out['drivers'] = '', np.nan, np.nan, np.nan, ''
     if not dims or not len(out): return out
     items = line_items(frame, customer_id, dims, cfg)
     for i, r in out.iterrows():
         impact = float(r['cost'] - r['expected_cost'])
         d = top_drivers(items, r['date'], top, up=impact >= 0)
-        moved = d.deviation.sum() / d.share.sum() if len(d) and d.share.sum() else 0.0   # all line items that moved that way
-        if len(d) and abs(impact) > 0 and moved / impact >= min_coverage:
+        if not len(d) or impact == 0:
+            out.at[i, 'drivers'] = f"no line item {'above' if impact >= 0 else 'below'} its usual level"; continue
+        moved = d.deviation.sum() / d.share.sum() if d.share.sum() else 0.0   # all line items that moved that way
+        out.at[i, 'driver_coverage'] = moved / impact
+        out.at[i, 'drivers'] = f"{drivers_text(d)} [{moved / impact:.0%} of the {'jump' if impact >= 0 else 'drop'}]"
+        if moved / impact >= min_coverage:
             out.at[i, 'driver'], out.at[i, 'driver_impact'], out.at[i, 'driver_share'] = d.line.iloc[0], d.deviation.iloc[0], d.share.iloc[0]
-            out.at[i, 'drivers'] = drivers_text(d)
     return out

@@ -4,7 +4,9 @@
 
 # %% ../nbs/04_explainer.ipynb #7298eeb1
 from __future__ import annotations
-import json, logging, math, re
+import hashlib, json, logging, math, os, re, threading, time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 import numpy as np
 import pandas as pd
 from .config import LLMConfig
@@ -12,8 +14,8 @@ from .config import LLMConfig
 log = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'money', 'fit_text', 'when', 'amount', 'offline_explanation', 'build_prompt', 'clean_answer', 'redact',
-           'Explainer']
+__all__ = ['log', 'RETRY_STATUS', 'money', 'fit_text', 'when', 'amount', 'offline_explanation', 'build_prompt', 'clean_answer',
+           'redact', 'anonymize', 'on_topic', 'AnswerCache', 'BudgetExceeded', 'Explainer']
 
 # %% ../nbs/04_explainer.ipynb #63ef5419
 def money(x: float) -> str:
@@ -89,48 +91,123 @@ def redact(msg: str, secret: str|None) -> str:
     "`msg` with every occurrence of `secret` replaced by `***`."
     return msg.replace(secret, '***') if secret else msg
 
-# %% ../nbs/04_explainer.ipynb #2132efed
+# %% ../nbs/04_explainer.ipynb #caab4ac0
+_ID_PATTERNS = [r'\b\d{6,}\b', r'\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b', r'\bocid1\.[\w.\-]+', r'\bproj-[\w\-]+']
+
+def anonymize(text: str, ids=()) -> str:
+    "Replace account-like tokens and the given ids in `text` by neutral labels (account-1, account-2, ...)."
+    seen: dict = {}
+    def label(m):
+        return seen.setdefault(m.group(0), f"account-{len(seen) + 1}")
+    for i in sorted({str(x) for x in ids if str(x)}, key=len, reverse=True):
+        text = re.sub(re.escape(i), label, text)
+    for p in _ID_PATTERNS: text = re.sub(p, label, text, flags=re.I)
+    return text
+
+_TOPIC = re.compile(r'[$%\d]|\b(cost|costs|spend|spent|spending|bill|rose|rise|fell|fall|drop|dropped|spike|jump|increase|decrease|higher|lower|up|down|usage)\b', re.I)
+
+def on_topic(text: str) -> bool:
+    "True when an answer talks about money or change."
+    return bool(text) and bool(_TOPIC.search(text))
+
+# %% ../nbs/04_explainer.ipynb #0b774597
+class AnswerCache:
+    "Explanations by hash of model and prompt, in a JSON file (written atomically); `path=None` keeps them in memory only."
+    def __init__(self, path: str|None):
+        self.path = Path(path).expanduser() if path else None
+        self.data: dict = {}
+        if self.path and self.path.is_file():
+            try: self.data = json.loads(self.path.read_text())
+            except (ValueError, OSError): log.warning("explanation cache %s is unreadable: starting a new one", self.path)
+        self.lock = threading.Lock()
+    @staticmethod
+    def key(model: str, prompt: str) -> str: return hashlib.sha256(f"{model}\n{prompt}".encode()).hexdigest()
+    def get(self, k: str): return self.data.get(k)
+    def put(self, k: str, v: str):
+        with self.lock: self.data[k] = v
+    def save(self):
+        if not self.path: return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix('.tmp')
+        with self.lock: tmp.write_text(json.dumps(self.data))
+        os.replace(tmp, self.path)
+
+# %% ../nbs/04_explainer.ipynb #04b34418
+RETRY_STATUS = {408, 429, 500, 502, 503, 504}
+
+class BudgetExceeded(Exception):
+    "The run's time budget for Gemini calls is spent."
+
 class Explainer:
     "Writes one explanation per strong anomaly: offline by default, with Gemini when `use_llm_api` and a key are given."
-    def __init__(self, config: LLMConfig|None=None, use_llm_api: bool=False, kind: str='cost'):
+    def __init__(self, config: LLMConfig|None=None, use_llm_api: bool=False, kind: str='cost', private_ids=()):
         self.config, self.use_llm_api, self.kind = config or LLMConfig(), use_llm_api, kind
-        self._client = None
+        self.private_ids = [str(i) for i in private_ids]
+        self._client, self._unavailable, self._deadline = None, False, None
+        self.stats = {'gemini': 0, 'cache': 0, 'offline': 0, 'requests': 0}
+        self._lock = threading.Lock()
 
     def _gemini_client(self):
-        "A google-genai client, or None (with a warning) when there is no key or no SDK."
-        if self._client is None:
+        "A google-genai client, or None (with one warning per explainer) when there is no key or no SDK."
+        if self._client is None and not self._unavailable:
             if not self.config.api_key:
+                self._unavailable = True
                 log.warning("--use-llm-api is set but GEMINI_API_KEY is not: using offline explanations"); return None
             try:
                 from google import genai
                 from google.genai import types
             except ImportError:
+                self._unavailable = True
                 log.warning("google-genai is not installed (pip install 'cloud-anomaly[gemini]'): using offline explanations"); return None
             opts = types.HttpOptions(timeout=int(self.config.timeout * 1000), base_url=self.config.base_url,
                                      retry_options=types.HttpRetryOptions(attempts=1))
             self._client = genai.Client(api_key=self.config.api_key, http_options=opts)
         return self._client
 
+    def prompt(self, row) -> str:
+        "The prompt for `row`, with customer and account identifiers replaced by neutral labels."
+        return anonymize(build_prompt(row, self.config.max_explanation_length), self.private_ids)
+
+    def _left(self) -> float: return self._deadline - time.monotonic() if self._deadline else self.config.budget
+
     def gemini_explanation(self, row) -> str:
-        "Ask Gemini for the explanation of one row; raises on any failure or an empty answer."
+        "Ask Gemini for the explanation of one row, with retries within the budget; raises on failure or an unusable answer."
         client = self._gemini_client()
         if client is None: raise RuntimeError("no Gemini client")
-        from google.genai import types
-        resp = client.models.generate_content(
-            model=self.config.model_name, contents=build_prompt(row, self.config.max_explanation_length),
-            config=types.GenerateContentConfig(temperature=0.2, max_output_tokens=256))
-        text = clean_answer(resp.text, self.config.max_explanation_length)
-        if not text: raise ValueError("empty answer")
-        return text
+        from google.genai import types, errors
+        c = self.config
+        for attempt in range(c.retries + 1):
+            if self._left() <= 0: raise BudgetExceeded(f"time budget of {c.budget:g} s spent")
+            try:
+                with self._lock: self.stats['requests'] += 1
+                resp = client.models.generate_content(model=c.model_name, contents=self.prompt(row),
+                                                      config=types.GenerateContentConfig(temperature=0.2, max_output_tokens=256))
+                text = clean_answer(resp.text, c.max_explanation_length)
+                if not text: raise ValueError("empty answer")
+                if not on_topic(text): raise ValueError(f"off-topic answer {text[:40]!r}")
+                return text
+            except errors.APIError as e:
+                if getattr(e, 'code', None) not in RETRY_STATUS or attempt == c.retries: raise
+                why = f"HTTP {e.code}"
+            except Exception as e:
+                transient = type(e).__name__ in ('ReadTimeout', 'ConnectTimeout', 'TimeoutException', 'ConnectError', 'RemoteProtocolError', 'ReadError')
+                if not transient or attempt == c.retries: raise
+                why = type(e).__name__
+            pause = min(c.backoff * 2 ** attempt, max(self._left(), 0))
+            log.info("Gemini %s: retry %d of %d in %.1f s", why, attempt + 1, c.retries, pause)
+            time.sleep(pause)
+        raise RuntimeError("no answer")   # not reached
 
-    def explain_row(self, row) -> tuple[str, str]:
-        "The explanation of one row and where it came from: 'gemini' or 'offline'."
+    def explain_row(self, row, cache: AnswerCache|None=None) -> tuple[str, str]:
+        "The explanation of one row and where it came from: 'gemini', 'cache' or 'offline'."
         offline = offline_explanation(row, self.config.max_explanation_length, self.kind)
-        if not self.use_llm_api: return offline, 'offline'
-        if not self.config.api_key and self._client is None:
-            self._gemini_client(); self.use_llm_api = False  # warn once, then stay offline for this run
-            return offline, 'offline'
-        try: return self.gemini_explanation(row), 'gemini'
+        if not self.use_llm_api or self._gemini_client() is None: return offline, 'offline'
+        key = AnswerCache.key(self.config.model_name, self.prompt(row))
+        if cache is not None and (hit := cache.get(key)): return hit, 'cache'
+        try:
+            text = self.gemini_explanation(row)
+            if cache is not None: cache.put(key, text)
+            return text, 'gemini'
         except Exception as e:
             log.warning("Gemini explanation failed (%s: %s): using the offline text",
                         type(e).__name__, redact(str(e), self.config.api_key)[:200])
@@ -139,7 +216,14 @@ class Explainer:
     def explain(self, anomalies: pd.DataFrame) -> pd.DataFrame:
         "A copy of `anomalies` with columns `explanation` and `explanation_source`."
         out = anomalies.copy()
-        pairs = [self.explain_row(r) for _, r in out.iterrows()]
+        rows = [r for _, r in out.iterrows()]
+        if self.use_llm_api and rows and self._gemini_client() is not None:
+            cache = AnswerCache(self.config.cache_path)
+            self._deadline = time.monotonic() + self.config.budget
+            with ThreadPoolExecutor(self.config.concurrency) as ex: pairs = list(ex.map(lambda r: self.explain_row(r, cache), rows))
+            cache.save()
+        else: pairs = [self.explain_row(r) for r in rows]
+        for _, src in pairs: self.stats[src if src in self.stats else 'offline'] += 1
         out['explanation'] = [p[0] for p in pairs]
         out['explanation_source'] = [p[1] for p in pairs]
         return out

@@ -23,7 +23,7 @@ __all__ = ['log', 'EXPLAINED_COLUMNS', 'atomic_write', 'AnomalyDetectionPipeline
 
 # %% ../nbs/06_pipeline.ipynb #22cf43e2
 EXPLAINED_COLUMNS = ['date', 'cost', 'expected_cost', 'impact', 'pct_change', 'anomaly_score', 'lstm_flag',
-                     'decrease_flag', 'driver', 'driver_impact', 'driver_share', 'drivers', 'explanation', 'explanation_source']
+                     'decrease_flag', 'driver', 'driver_impact', 'driver_share', 'driver_coverage', 'drivers', 'explanation', 'explanation_source']
 
 def atomic_write(path: str|Path, write) -> Path:
     "Call `write(tmp_path)` and move the result to `path` only when it succeeded: no half-written files."
@@ -80,7 +80,7 @@ class AnomalyDetectionPipeline:
         log.info("customer %s: %d strong anomalies, %d LSTM flags, %d decrease flags, threshold %.5f", customer_id, len(strong),
                  anomaly_df.lstm_flag.sum(), anomaly_df.decrease_flag.sum(), self.detector.threshold)
         strong = explain_drivers(strong, frame, customer_id, frame.attrs.get('dimensions') or [], cfg.data)
-        explained = Explainer(cfg.llm, use_llm_api, kind=kind).explain(strong)
+        explained = Explainer(cfg.llm, use_llm_api, kind=kind, private_ids=[customer_id]).explain(strong)
         return anomaly_df, explained[['customer_id'] + EXPLAINED_COLUMNS].reset_index(drop=True)
 
     def run(self, df: pd.DataFrame|None=None, use_mock_data: bool=True, data_file: str|Path|None=None,

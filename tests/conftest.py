@@ -7,15 +7,20 @@ class FakeGemini:
     "Serves POST .../models/{model}:generateContent from a list of scripted replies (the last one repeats)."
     def __init__(self):
         self.replies, self.requests = [], []
+        self.in_flight = self.max_in_flight = 0
+        lock = threading.Lock()
         fake = self
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *a): pass
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get('Content-Length', 0)))
-                fake.requests.append({'path': self.path, 'headers': dict(self.headers), 'body': json.loads(body or b'{}')})
-                i = min(len(fake.requests), len(fake.replies)) - 1
+                with lock:
+                    fake.requests.append({'path': self.path, 'headers': dict(self.headers), 'body': json.loads(body or b'{}')})
+                    i = min(len(fake.requests), len(fake.replies)) - 1
+                    fake.in_flight += 1; fake.max_in_flight = max(fake.max_in_flight, fake.in_flight)
                 status, payload, delay = fake.replies[i] if fake.replies else (200, fake.answer('ok'), 0)
                 if delay: time.sleep(delay)
+                with lock: fake.in_flight -= 1
                 data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
                 try:
                     self.send_response(status)

@@ -1,0 +1,79 @@
+"""Alerts delivered for real: `cloud-anomaly --notify` to a Slack-compatible webhook (a local HTTP receiver) and by
+email (a local aiosmtpd server), both on 127.0.0.1; a failed delivery is reported, exits 3 and keeps the results."""
+import json, os, subprocess, sys, threading
+from email import message_from_bytes
+from email.policy import default as email_policy
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import pandas as pd
+import pytest
+
+class Receiver:
+    "An incoming-webhook stand-in that records JSON posts."
+    def __init__(self, status=200):
+        self.posts, rec = [], self
+        class H(BaseHTTPRequestHandler):
+            def log_message(self, *a): pass
+            def do_POST(self):
+                rec.posts.append({'path': self.path, 'body': json.loads(self.rfile.read(int(self.headers['Content-Length'])))})
+                self.send_response(status); self.send_header('Content-Length', '2'); self.end_headers(); self.wfile.write(b'ok')
+        self.srv = ThreadingHTTPServer(('127.0.0.1', 0), H)
+        threading.Thread(target=self.srv.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.srv.server_address[1]}/services/T000/B000/XXXX"
+
+@pytest.fixture
+def smtp():
+    from aiosmtpd.controller import Controller
+    class Handler:
+        def __init__(self): self.messages = []
+        async def handle_DATA(self, server, session, envelope):
+            self.messages.append(envelope); return '250 OK'
+    import socket
+    with socket.socket() as sock: sock.bind(('127.0.0.1', 0)); port = sock.getsockname()[1]
+    h = Handler()
+    c = Controller(h, hostname='127.0.0.1', port=port)
+    c.start()
+    yield c, h
+    c.stop()
+
+def cli(tmp_path, env, *args):
+    e = {k: v for k, v in os.environ.items() if k not in ('SLACK_WEBHOOK_URL', 'GEMINI_API_KEY')} | env
+    return subprocess.run([sys.executable, '-m', 'cloud_anomaly', '--use-mock-data', '--customer-id', '900', *args],
+                          capture_output=True, text=True, cwd=tmp_path, env=e, timeout=600)
+
+def write_config(tmp_path, smtp_port=None, min_impact=100):
+    alerts = f"[alerts]\nmin_impact = {min_impact}\nmin_pct = 0\n" + (f"smtp_host = '127.0.0.1'\nsmtp_port = {smtp_port}\nemail_to = ['finops@example.com']\n" if smtp_port else '')
+    (tmp_path / 'c.toml').write_text("[model]\nepochs = 3\n" + alerts)
+    return 'c.toml'
+
+def test_notify_by_webhook_and_email(tmp_path, smtp):
+    controller, handler = smtp
+    hook = Receiver()
+    r = cli(tmp_path, {'SLACK_WEBHOOK_URL': hook.url}, '--config', write_config(tmp_path, controller.port, min_impact=0),
+            '--notify', '--save-plot', 'plot.png', '--output', 'res.csv')
+    assert r.returncode == 0, r.stderr
+    res = pd.read_csv(tmp_path / 'res.csv')
+    n = int(res.is_strong.sum()); assert n >= 1
+    assert f"alert by slack: sent {n} anomalies" in r.stdout and f"alert by email: sent {n} anomalies" in r.stdout
+    body = hook.posts[0]['body']
+    assert body['text'].startswith(f"cloud-anomaly: {n} cost anomal") and 'customer 900' in body['text']
+    msg = message_from_bytes(handler.messages[0].content, policy=email_policy)
+    assert handler.messages[0].rcpt_tos == ['finops@example.com'] and 'at stake' in msg['Subject']
+    assert [p.get_filename() for p in msg.iter_attachments()] == ['plot.png']
+
+def test_thresholds_keep_small_anomalies_quiet(tmp_path):
+    hook = Receiver()
+    r = cli(tmp_path, {'SLACK_WEBHOOK_URL': hook.url}, '--config', write_config(tmp_path, min_impact=10**9), '--notify')
+    assert r.returncode == 0, r.stderr
+    assert 'alert by slack: not sent (nothing above the thresholds)' in r.stdout and hook.posts == []
+
+def test_failed_delivery_is_reported_and_keeps_results(tmp_path):
+    hook = Receiver(status=500)
+    r = cli(tmp_path, {'SLACK_WEBHOOK_URL': hook.url}, '--config', write_config(tmp_path, min_impact=0), '--notify', '--output', 'res.csv')
+    assert r.returncode == 3, (r.returncode, r.stderr)
+    assert 'webhook answered HTTP 500' in r.stdout and 'alert delivery failed; the results were written' in r.stderr
+    assert len(pd.read_csv(tmp_path / 'res.csv')) == 724
+    assert hook.url not in r.stdout + r.stderr                      # the webhook URL is a secret
+
+def test_notify_without_a_channel_is_a_clear_error(tmp_path):
+    r = cli(tmp_path, {}, '--notify')
+    assert r.returncode == 2 and '--notify needs a channel' in r.stderr
