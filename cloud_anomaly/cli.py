@@ -122,6 +122,7 @@ def _setup_logging(verbose: bool):
     h.setFormatter(logging.Formatter('%(levelname)s: %(message)s'))
     log.handlers[:] = [h]; log.propagate = False
     log.setLevel(logging.INFO if verbose else logging.WARNING)
+    logging.getLogger('tensorflow').setLevel(logging.INFO if verbose else logging.ERROR)   # e.g. its retracing notes
 
 # %% ../nbs/07_cli.ipynb #359ee52c
 def run_cli(argv: list[str]|None=None) -> int:

@@ -53,13 +53,14 @@ class AnomalyDetectionPipeline:
             out.attrs['dimensions'] = [c for c in (df.attrs.get('dimensions') or d.dimensions or []) if c in df.columns]
             return out
         if data_file is not None: return load_data(data_file, d)
-        if use_mock_data:
-            mock = generate_mock_data([d.customer_id], seed=d.random_seed, breakdown=True)
-            out = parse_costs(mock.rename(columns={'Date': d.date_column, 'CustomerID': d.customer_column,
-                                                   'TotalCost': d.cost_column}), d, source='mock data')
-            out.attrs.update(kind='cost', dimensions=['ServiceName', 'RegionId'])
-            return out
+        if use_mock_data: return self.load_data(self.mock_frame([d.customer_id]))
         raise CloudAnomalyError("no input: pass df=..., data_file=... or use_mock_data=True")
+
+    def mock_frame(self, customer_ids) -> pd.DataFrame:
+        "Mock line items (service x region) of `customer_ids`, seeded by the config, with the config's column names."
+        d = self.config.data
+        mock = generate_mock_data(list(customer_ids), seed=d.random_seed, breakdown=True)
+        return mock.rename(columns={'Date': d.date_column, 'CustomerID': d.customer_column, 'TotalCost': d.cost_column})
 
     def resolve_customer(self, frame: pd.DataFrame, customer_id=None):
         "The customer to analyse: the one given, else the only one in the data, else `config.data.customer_id`."
@@ -90,9 +91,8 @@ class AnomalyDetectionPipeline:
         frame = self.load_data(df, use_mock_data, data_file)
         cid = self.resolve_customer(frame, customer_id)
         anomaly_df, explained = self.detect(frame, cid, use_llm_api)
-        unit = 'cost ($/day)' if frame.attrs.get('kind', 'cost') == 'cost' else 'value'
-        self.figure = plot_anomalies(anomaly_df, f"Customer {cid}: {'daily cost' if unit.startswith('cost') else 'series'} and anomalies")
-        self.figure.axes[0].set_ylabel(unit)
+        self.figure = plot_anomalies(anomaly_df, f"Customer {cid}: {'daily cost' if self.kind == 'cost' else 'series'} and anomalies")
+        self.figure.axes[0].set_ylabel('cost ($/day)' if self.kind == 'cost' else 'value')
         if save_plot is not None: atomic_write(save_plot, lambda p: self.figure.savefig(p, dpi=120, bbox_inches='tight', format=Path(save_plot).suffix[1:] or 'png'))
         if output is not None: atomic_write(output, lambda p: anomaly_df.to_csv(p, index=False))
         return anomaly_df, explained
@@ -104,10 +104,7 @@ def run_many(self: AnomalyDetectionPipeline, customer_ids='all', df: pd.DataFram
              output: str|Path|None=None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     "Run customers one by one; returns (result table, explained strong anomalies, skipped customers with reasons)."
     if df is None and data_file is None and use_mock_data:
-        d = self.config.data
-        ids = [d.customer_id, 901, 902] if customer_ids == 'all' else list(customer_ids)
-        m = generate_mock_data(ids, seed=d.random_seed, breakdown=True)
-        df = m.rename(columns={'Date': d.date_column, 'CustomerID': d.customer_column, 'TotalCost': d.cost_column})
+        df = self.mock_frame([self.config.data.customer_id, 901, 902] if customer_ids == 'all' else customer_ids)
     frame = self.load_data(df, use_mock_data, data_file)
     keys = frame[self.config.data.customer_column].astype(str)
     ids = list(pd.unique(keys)) if customer_ids == 'all' else [str(c).strip() for c in customer_ids]
