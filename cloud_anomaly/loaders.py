@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from .config import DataConfig
-from .data import DataError, check_columns, parse_dates, parse_numbers, load_cost_csv, _check_delimiter
+from .data import DataError, check_columns, parse_costs, parse_dates, parse_numbers, load_cost_csv, _check_delimiter
 
 # %% auto #0
 __all__ = ['DATA_SUFFIXES', 'DEFAULT_DIMENSIONS', 'FOCUS_DATE', 'data_files', 'read_columns', 'iter_chunks', 'load_focus',
@@ -146,9 +146,8 @@ def load_data(path: str|Path, cfg: DataConfig|None=None) -> pd.DataFrame:
     frames = []
     for f in files:
         if _is_parquet(f):
-            df = pd.read_parquet(f) if read_columns(f, cfg) else None
-            from cloud_anomaly.data import parse_costs
-            frames.append(parse_costs(df.astype({c: str for c in df.columns if df[c].dtype == object}), cfg, f"data file {f}"))
+            read_columns(f, cfg)                              # a clear error when the file is not Parquet
+            frames.append(parse_costs(pd.read_parquet(f), cfg, f"data file {f}"))
         else: frames.append(load_cost_csv(f, cfg))
     out = pd.concat(frames, ignore_index=True)
     dims = _dimensions([str(c) for c in out.columns], cfg, str(path), default=())
