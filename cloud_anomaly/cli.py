@@ -20,7 +20,7 @@ __all__ = ['log', 'cloud_anomaly_cli', 'cli_parser', 'format_report', 'quiet_nat
 # %% ../nbs/07_cli.ipynb #6aadc5d0
 def cloud_anomaly_cli(
     use_mock_data: store_true=False, # analyse generated mock data instead of a file
-    data_file: str=None,         # CSV with one row per customer and day (Date, CustomerID, TotalCost)
+    data_file: str=None,         # file or folder: daily cost CSV (Date, CustomerID, TotalCost), FOCUS export (CSV/Parquet) or timestamp,value metrics
     customer_id: str=None,       # customer to analyse, a comma-separated list, or 'all' (default: the only one in the data, else data.customer_id)
     save_plot: str=None,         # save the figure to this file (.png, .svg, .pdf); a folder for several customers
     output: str=None,            # write the full result table (one row per scored day) to this CSV
