@@ -13,6 +13,7 @@ statuses = ['1 - Planning', '2 - Pre-Alpha', '3 - Alpha', '4 - Beta', '5 - Produ
 lic = licenses[cfg['license']]
 reqs = cfg.get('requirements', '').split()
 gemini_reqs = cfg.get('gemini_requirements', '').split()
+spark_reqs = cfg.get('spark_requirements', '').split()
 dev_reqs = cfg.get('dev_requirements', '').split()
 readme = Path('README.md')
 
@@ -37,7 +38,7 @@ setuptools.setup(
     packages=setuptools.find_packages(include=[cfg['lib_path'], cfg['lib_path'] + '.*']),
     include_package_data=True,
     install_requires=reqs,
-    extras_require={'gemini': gemini_reqs, 'dev': dev_reqs},
+    extras_require={'gemini': gemini_reqs, 'spark': spark_reqs, 'dev': dev_reqs},
     python_requires='>=' + cfg['min_python'],
     zip_safe=False,
     entry_points={

@@ -23,6 +23,7 @@ def test_wheel_and_sdist_hold_the_package_only(dist):
     meta = zipfile.ZipFile(whl).read(next(n for n in names if n.endswith('METADATA'))).decode()
     assert 'Requires-Dist: tensorflow' in meta and 'Provides-Extra: gemini' in meta
     assert "google-genai" in meta.split('Provides-Extra: gemini')[1]            # Gemini is an extra, not a core dependency
+    assert 'Provides-Extra: spark' in meta and "pyspark" in meta.split('Provides-Extra: spark')[1]
     src = tarfile.open(sdist).getnames()
     assert not [n for n in src if n.endswith('.ipynb') or '/shared/' in n or n.endswith('.env')], src
 
