@@ -48,6 +48,9 @@ def cloud_anomaly_cli(
             print(format_report(r, explained[explained.customer_id == cid], pipe.kind).split('\n')[0])
         print(format_report(anomaly_df, explained, pipe.kind, many=True))
         for _, s in skipped.iterrows(): print(f"skipped: {s.reason}")
+        sm = pipe.summary
+        print(f"portfolio: {sm['customers_scanned']} customers scanned, {sm['customers_skipped']} skipped, "
+              f"{sm['strong_anomalies']} strong anomalies, ${sm['money_at_stake']:,.0f} at stake")
     else:
         cid = customer_id.strip() if customer_id is not None else None
         anomaly_df, explained = pipe.run(data_file=data_file, use_mock_data=use_mock_data, save_plot=save_plot,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging, os
 from pathlib import Path
 import pandas as pd
+from tqdm.auto import tqdm
 from fastcore.basics import patch
 from .config import Config, CloudAnomalyError
 from .data import DataError, generate_mock_data, parse_costs, customer_series
@@ -43,6 +44,7 @@ class AnomalyDetectionPipeline:
         self.series: pd.DataFrame|None = None
         self.figure = None
         self.kind = 'cost'   # 'cost' or 'metric', from the last loaded data
+        self.summary: dict = {}  # portfolio view of the last run_many
 
     def load_data(self, df: pd.DataFrame|None=None, use_mock_data: bool=True, data_file: str|Path|None=None) -> pd.DataFrame:
         "The input frame: `df` if given, else the file or folder at `data_file` (any format `load_data` reads), else mock data."
@@ -109,7 +111,7 @@ def run_many(self: AnomalyDetectionPipeline, customer_ids='all', df: pd.DataFram
     keys = frame[self.config.data.customer_column].astype(str)
     ids = list(pd.unique(keys)) if customer_ids == 'all' else [str(c).strip() for c in customer_ids]
     results, explained, skipped = [], [], []
-    for cid in ids:
+    for cid in tqdm(ids, desc='customers', unit='customer', disable=len(ids) < 2, leave=False):
         try:
             r, e = self.detect(frame, cid, use_llm_api)
         except CloudAnomalyError as ex:
@@ -123,6 +125,8 @@ def run_many(self: AnomalyDetectionPipeline, customer_ids='all', df: pd.DataFram
             atomic_write(Path(save_plot)/f"{cid}.png", lambda p: fig.savefig(p, dpi=100, bbox_inches='tight', format='png'))
             import matplotlib.pyplot as plt; plt.close(fig)
     if not results: raise DataError(f"no customer could be analysed; {len(skipped)} skipped, first: {skipped[0]['reason'] if skipped else 'none given'}")
-    anomaly_df = pd.concat(results, ignore_index=True)
+    anomaly_df, strong = pd.concat(results, ignore_index=True), pd.concat(explained, ignore_index=True)
+    self.summary = {'customers_scanned': len(results), 'customers_skipped': len(skipped), 'strong_anomalies': len(strong),
+                    'money_at_stake': float(strong.impact.abs().sum())}
     if output is not None: atomic_write(output, lambda p: anomaly_df.to_csv(p, index=False))
-    return anomaly_df, pd.concat(explained, ignore_index=True), pd.DataFrame(skipped, columns=['customer_id', 'reason'])
+    return anomaly_df, strong, pd.DataFrame(skipped, columns=['customer_id', 'reason'])

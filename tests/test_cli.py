@@ -70,3 +70,4 @@ def test_all_customers_of_a_focus_export(tmp_path, fast_config):
     assert sorted(res.customer_id.unique()) == ['111111111111', '222222222222']
     assert 'skipped: customer 333333333333: 5 day(s) of data' in r.stdout
     assert '2 customers: ' in r.stdout
+    assert 'portfolio: 2 customers scanned, 1 skipped, ' in r.stdout
