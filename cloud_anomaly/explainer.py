@@ -170,17 +170,18 @@ class Explainer:
 
     def _left(self) -> float: return self._deadline - time.monotonic() if self._deadline else self.config.budget
 
-    def gemini_explanation(self, row) -> str:
-        "Ask Gemini for the explanation of one row, with retries within the budget; raises on failure or an unusable answer."
+    def gemini_explanation(self, row, prompt: str|None=None) -> str:
+        "Ask Gemini for the explanation of one row (its `prompt` when already built), with retries within the budget; raises on failure or an unusable answer."
         client = self._gemini_client()
         if client is None: raise RuntimeError("no Gemini client")
         from google.genai import types, errors
         c = self.config
+        prompt = prompt or self.prompt(row)
         for attempt in range(c.retries + 1):
             if self._left() <= 0: raise BudgetExceeded(f"time budget of {c.budget:g} s spent")
             try:
                 with self._lock: self.stats['requests'] += 1
-                resp = client.models.generate_content(model=c.model_name, contents=self.prompt(row),
+                resp = client.models.generate_content(model=c.model_name, contents=prompt,
                                                       config=types.GenerateContentConfig(temperature=0.2, max_output_tokens=256))
                 text = clean_answer(resp.text, c.max_explanation_length)
                 if not text: raise ValueError("empty answer")
@@ -202,10 +203,11 @@ class Explainer:
         "The explanation of one row and where it came from: 'gemini', 'cache' or 'offline'."
         offline = offline_explanation(row, self.config.max_explanation_length, self.kind)
         if not self.use_llm_api or self._gemini_client() is None: return offline, 'offline'
-        key = AnswerCache.key(self.config.model_name, self.prompt(row))
+        prompt = self.prompt(row)
+        key = AnswerCache.key(self.config.model_name, prompt)
         if cache is not None and (hit := cache.get(key)): return hit, 'cache'
         try:
-            text = self.gemini_explanation(row)
+            text = self.gemini_explanation(row, prompt)
             if cache is not None: cache.put(key, text)
             return text, 'gemini'
         except Exception as e:
@@ -223,7 +225,7 @@ class Explainer:
             with ThreadPoolExecutor(self.config.concurrency) as ex: pairs = list(ex.map(lambda r: self.explain_row(r, cache), rows))
             cache.save()
         else: pairs = [self.explain_row(r) for r in rows]
-        for _, src in pairs: self.stats[src if src in self.stats else 'offline'] += 1
+        for _, src in pairs: self.stats[src] += 1
         out['explanation'] = [p[0] for p in pairs]
         out['explanation_source'] = [p[1] for p in pairs]
         return out
