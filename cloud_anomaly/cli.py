@@ -15,7 +15,7 @@ from .config import Config, CloudAnomalyError
 log = logging.getLogger('cloud_anomaly')
 
 # %% auto #0
-__all__ = ['log', 'cloud_anomaly_cli', 'cli_parser', 'format_report', 'quiet_native_stderr', 'run_cli', 'main']
+__all__ = ['log', 'cloud_anomaly_cli', 'cli_parser', 'report_head', 'format_report', 'quiet_native_stderr', 'run_cli', 'main']
 
 # %% ../nbs/07_cli.ipynb #6aadc5d0
 def cloud_anomaly_cli(
@@ -45,7 +45,7 @@ def cloud_anomaly_cli(
         anomaly_df, explained, skipped = pipe.run_many(ids, data_file=data_file, use_mock_data=use_mock_data, save_plot=save_plot,
                                                        use_llm_api=use_llm_api, output=output)
         for cid, r in anomaly_df.groupby('customer_id', sort=False):
-            print(format_report(r, explained[explained.customer_id == cid], pipe.kind).split('\n')[0])
+            print(report_head(r, explained[explained.customer_id == cid]))
         print(format_report(anomaly_df, explained, pipe.kind, many=True))
         for _, s in skipped.iterrows(): print(f"skipped: {s.reason}")
         sm = pipe.summary
@@ -77,14 +77,19 @@ def cli_parser(func, prog: str) -> argparse.ArgumentParser:
     return p
 
 # %% ../nbs/07_cli.ipynb #f33ebd35
+def report_head(anomaly_df, explained, many: bool=False) -> str:
+    "The report's summary line: who, how many days, flags and strong anomalies."
+    from cloud_anomaly.explainer import when
+    who = f"{anomaly_df.customer_id.nunique()} customers" if many else f"customer {anomaly_df.customer_id.iloc[0] if len(anomaly_df) else '?'}"
+    return (f"{who}: {len(anomaly_df)} {'days' if _daily(anomaly_df) else 'steps'} scored ({when(anomaly_df.date.min())} to {when(anomaly_df.date.max())}), "
+            f"{int(anomaly_df.lstm_flag.sum())} LSTM flags, {int(anomaly_df.decrease_flag.sum())} decrease flags, "
+            f"{len(explained)} strong anomalies")
+
 def format_report(anomaly_df, explained, kind: str='cost', many: bool=False) -> str:
     "A plain-text report: a summary line and a table of the strong anomalies with their explanations."
     from cloud_anomaly.explainer import amount, when
     fmt = lambda x: amount(x, kind)
-    who = f"{anomaly_df.customer_id.nunique()} customers" if many else f"customer {anomaly_df.customer_id.iloc[0] if len(anomaly_df) else '?'}"
-    head = (f"{who}: {len(anomaly_df)} {'days' if _daily(anomaly_df) else 'steps'} scored ({when(anomaly_df.date.min())} to {when(anomaly_df.date.max())}), "
-            f"{int(anomaly_df.lstm_flag.sum())} LSTM flags, {int(anomaly_df.decrease_flag.sum())} decrease flags, "
-            f"{len(explained)} strong anomalies")
+    head = report_head(anomaly_df, explained, many)
     if not len(explained): return head + "\nno strong anomalies"
     t = explained.assign(date=explained.date.map(when), cost=explained.cost.map(fmt),
                          expected=explained.expected_cost.map(fmt), at_stake=explained.impact.map(fmt),
