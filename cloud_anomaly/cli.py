@@ -10,7 +10,7 @@ from pathlib import Path
 import argparse
 from fastcore.docments import docments
 from fastcore.script import store_true
-from .config import Config, CloudAnomalyError
+from .config import Config, ConfigError, CloudAnomalyError, PRESETS
 
 log = logging.getLogger('cloud_anomaly')
 
@@ -25,12 +25,19 @@ def cloud_anomaly_cli(
     save_plot: str=None,         # save the figure to this file (.png, .svg, .pdf); a folder for several customers
     output: str=None,            # write the full result table (one row per scored day) to this CSV
     config: str=None,            # TOML file with [model], [detection], [llm] and [data] settings
+    preset: str=None,            # 'seed': the method exactly as first described (default: the robust detector)
+    sharing: str=None,           # 'per-customer', 'shared' (one model for all customers of the run) or 'auto' (shared from 20 customers)
     use_llm_api: store_true=False, # let Gemini write the explanations (needs GEMINI_API_KEY)
     notify: store_true=False,    # send the strong anomalies to the [alerts] channels (SLACK_WEBHOOK_URL, email)
     verbose: store_true=False, # log progress and TensorFlow's own messages
 ):
     "Detect cost anomalies of one customer and print the strong ones with explanations."
     cfg = Config.from_toml(config) if config else Config()
+    if preset is not None:
+        if preset not in PRESETS: raise ConfigError(f"unknown preset {preset!r}; presets are {sorted(PRESETS)}")
+        for section, values in PRESETS[preset].items():
+            for k, v in values.items(): setattr(getattr(cfg, section), k, v)
+    if sharing is not None: cfg.model.sharing = sharing
     many = customer_id is not None and (customer_id.strip().lower() == 'all' or ',' in customer_id)
     if customer_id is not None and not many:
         cfg.data.customer_id = int(customer_id) if customer_id.strip().isdigit() and not customer_id.startswith('0') else customer_id.strip()

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 # %% auto #0
-__all__ = ['INPUT_FORMATS', 'CloudAnomalyError', 'ConfigError', 'ModelConfig', 'DetectionConfig', 'LLMConfig', 'DataConfig',
-           'AlertConfig', 'Config']
+__all__ = ['METHODS', 'INPUT_FORMATS', 'PRESETS', 'CloudAnomalyError', 'ConfigError', 'ModelConfig', 'DetectionConfig',
+           'LLMConfig', 'DataConfig', 'AlertConfig', 'Config']
 
 # %% ../nbs/00_config.ipynb #a67a14af
 class CloudAnomalyError(Exception):
@@ -57,6 +57,10 @@ class ModelConfig(_Validated):
     patience: int = 5            # epochs without validation improvement before stopping
     learning_rate: float = 1e-3  # Adam learning rate
     max_batches_per_epoch: int|None = 64 # larger batches on long series keep an epoch at most this many steps; None = always batch_size
+    seasonal_window: bool = True # on sub-daily data (hourly metrics), widen the window to one day of steps
+    sharing: str = 'per-customer' # 'per-customer': one model per customer; 'shared': one model for a run's customers; 'auto'
+    shared_max_windows: int = 4096 # shared mode trains on at most this many windows, sampled across customers
+    shared_min_customers: int = 20 # 'auto' shares the model when a run has at least this many customers
 
     def validate(self):
         for name in ('window_size', 'lstm_units', 'epochs', 'batch_size', 'patience'):
@@ -67,21 +71,35 @@ class ModelConfig(_Validated):
                f"model.validation_split must be in [0, 1), got {self.validation_split!r}")
         _check(_is_num(self.learning_rate) and self.learning_rate > 0,
                f"model.learning_rate must be positive, got {self.learning_rate!r}")
+        _check(self.sharing in ('per-customer', 'shared', 'auto'),
+               f"model.sharing must be 'per-customer', 'shared' or 'auto', got {self.sharing!r}")
+        for name in ('shared_max_windows', 'shared_min_customers'):
+            _check(_is_int(getattr(self, name)) and getattr(self, name) >= 1, f"model.{name} must be a positive integer, got {getattr(self, name)!r}")
+        _check(isinstance(self.seasonal_window, bool), f"model.seasonal_window must be true or false, got {self.seasonal_window!r}")
         _check(self.max_batches_per_epoch is None or (_is_int(self.max_batches_per_epoch) and self.max_batches_per_epoch >= 1),
                f"model.max_batches_per_epoch must be a positive integer or None, got {self.max_batches_per_epoch!r}")
 
 # %% ../nbs/00_config.ipynb #a4c0c638
 @dataclass
 class DetectionConfig(_Validated):
-    "Settings of the detection rules and the hybrid score."
-    split_ratio: float = 0.8            # share of windows (oldest first) the model is trained on
+    "Settings of the detection rules and the score."
+    method: str = 'robust'              # 'robust' (default) or 'seed' (the method as first described)
+    z_threshold: float = 5.0            # robust: a day is unusual when its error is this many robust sigmas above typical
+    prune: float = 0.13                 # robust: keep events down to the last relative drop of this size between peaks
+    max_event_rate: float = 0.01        # robust: at most this many strong events per scored step (1 per 100 days)
+    split_ratio: float = 0.8            # seed: share of windows (oldest first) the model is trained on
     decrease_threshold: float = -0.3    # day-over-day change at or below which the decrease rule fires
-    lstm_sigma_multiplier: float = 1.5  # LSTM threshold = mean + k * std of training errors
-    lstm_weight: float = 0.5            # weight of the LSTM flag in the hybrid score
-    decrease_weight: float = 0.5        # weight of the decrease flag in the hybrid score
-    strong_threshold: float = 1.0       # hybrid score at or above which an anomaly is strong
+    lstm_sigma_multiplier: float = 1.5  # seed: LSTM threshold = mean + k * std of training errors
+    lstm_weight: float = 0.5            # seed: weight of the LSTM flag in the hybrid score
+    decrease_weight: float = 0.5        # seed: weight of the decrease flag in the hybrid score
+    strong_threshold: float = 1.0       # seed: hybrid score at or above which an anomaly is strong
 
     def validate(self):
+        _check(self.method in METHODS, f"detection.method must be one of {list(METHODS)}, got {self.method!r}")
+        _check(_is_num(self.z_threshold) and self.z_threshold > 0, f"detection.z_threshold must be > 0, got {self.z_threshold!r}")
+        _check(_is_num(self.prune) and 0 <= self.prune < 1, f"detection.prune must be in [0, 1) (0 = keep all), got {self.prune!r}")
+        _check(_is_num(self.max_event_rate) and 0 < self.max_event_rate <= 1,
+               f"detection.max_event_rate must be in (0, 1], e.g. 0.01 for one event per 100 days; got {self.max_event_rate!r}")
         _check(_is_num(self.split_ratio) and 0 < self.split_ratio < 1,
                f"detection.split_ratio must be in (0, 1), got {self.split_ratio!r}")
         _check(_is_num(self.decrease_threshold) and -1 <= self.decrease_threshold < 0,
@@ -94,6 +112,11 @@ class DetectionConfig(_Validated):
         _check(self.lstm_weight + self.decrease_weight > 0, "detection: lstm_weight + decrease_weight must be > 0")
         _check(_is_num(self.strong_threshold) and self.strong_threshold > 0,
                f"detection.strong_threshold must be > 0, got {self.strong_threshold!r}")
+
+METHODS = {'robust': "an autoencoder over the whole history; per-day errors as robust z-scores (calendar-aware), "
+                     "merged into events, ranked, pruned and capped at max_event_rate",
+           'seed': "the method as first described: train on the first 80 %, threshold mean + 1.5 sigma of training "
+                   "errors, strong only when the LSTM flag and the -30 % decrease rule agree"}
 
 # %% ../nbs/00_config.ipynb #70b5bc19
 @dataclass
@@ -225,8 +248,18 @@ class Config:
         try: return cls.from_dict(d)
         except ConfigError as e: raise ConfigError(f"config file {path}: {e}") from None
 
+    @classmethod
+    def preset(cls, name: str) -> Config:
+        "A named set of settings: 'default' (the robust detector) or 'seed' (the method exactly as first described)."
+        if name not in PRESETS: raise ConfigError(f"unknown preset {name!r}; presets are {sorted(PRESETS)}")
+        return cls.from_dict(PRESETS[name])
+
     def to_dict(self) -> dict:
         "The settings as a nested dict (without the API key), ready for JSON or TOML."
         d = {k: asdict(getattr(self, k)) for k in _SECTIONS}
         d['llm'].pop('api_key'); d['alerts'].pop('slack_webhook_url'); d['alerts'].pop('smtp_password')
         return d
+
+# %% ../nbs/00_config.ipynb #624d80e0
+PRESETS = {'default': {},
+           'seed': {'detection': {'method': 'seed'}, 'model': {'seasonal_window': False, 'max_batches_per_epoch': None}}}

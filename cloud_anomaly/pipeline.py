@@ -13,6 +13,7 @@ from .config import Config, CloudAnomalyError
 from .data import DataError, generate_mock_data, parse_costs, customer_series
 from .loaders import load_data
 from .detector import AnomalyDetector
+from .portfolio import SharedDetector
 from .drivers import explain_drivers
 from .explainer import Explainer
 from .visualization import plot_anomalies
@@ -79,12 +80,17 @@ class AnomalyDetectionPipeline:
         self.detector = AnomalyDetector(cfg, name=f"customer {customer_id}")
         anomaly_df = self.detector.fit_score(self.series)
         anomaly_df.insert(0, 'customer_id', str(customer_id))
+        return anomaly_df, self.explain(frame, customer_id, anomaly_df, use_llm_api)
+
+    def explain(self, frame: pd.DataFrame, customer_id, anomaly_df: pd.DataFrame, use_llm_api: bool=False) -> pd.DataFrame:
+        "Drivers and an explanation for each strong anomaly of one customer's result table."
+        cfg, kind = self.config, frame.attrs.get('kind', 'cost')
         strong = anomaly_df[anomaly_df.is_strong]
-        log.info("customer %s: %d strong anomalies, %d LSTM flags, %d decrease flags, threshold %.5f", customer_id, len(strong),
-                 anomaly_df.lstm_flag.sum(), anomaly_df.decrease_flag.sum(), self.detector.threshold)
+        log.info("customer %s: %d strong anomalies, %d LSTM flags, %d decrease flags", customer_id, len(strong),
+                 anomaly_df.lstm_flag.sum(), anomaly_df.decrease_flag.sum())
         strong = explain_drivers(strong, frame, customer_id, frame.attrs.get('dimensions') or [], cfg.data)
         explained = Explainer(cfg.llm, use_llm_api, kind=kind, private_ids=[customer_id]).explain(strong)
-        return anomaly_df, explained[['customer_id'] + EXPLAINED_COLUMNS].reset_index(drop=True)
+        return explained[['customer_id'] + EXPLAINED_COLUMNS].reset_index(drop=True)
 
     def run(self, df: pd.DataFrame|None=None, use_mock_data: bool=True, data_file: str|Path|None=None,
             customer_id=None, save_plot: str|Path|None=None, use_llm_api: bool=False,
@@ -111,22 +117,43 @@ def run_many(self: AnomalyDetectionPipeline, customer_ids='all', df: pd.DataFram
     keys = frame[self.config.data.customer_column].astype(str)
     ids = list(pd.unique(keys)) if customer_ids == 'all' else [str(c).strip() for c in customer_ids]
     results, explained, skipped = [], [], []
-    for cid in tqdm(ids, desc='customers', unit='customer', disable=len(ids) < 2, leave=False):
-        try:
-            r, e = self.detect(frame, cid, use_llm_api)
-        except CloudAnomalyError as ex:
-            skipped.append({'customer_id': cid, 'reason': str(ex)}); log.warning("skipped customer %s: %s", cid, ex); continue
-        except Exception as ex:
-            skipped.append({'customer_id': cid, 'reason': f"internal error: {type(ex).__name__}: {ex}"})
-            log.warning("skipped customer %s after an internal error: %s", cid, ex); continue
+    def keep(cid, r, e):
         results.append(r); explained.append(e)
         if save_plot is not None:
             fig = plot_anomalies(r, f"Customer {cid}: anomalies")
             atomic_write(Path(save_plot)/f"{cid}.png", lambda p: fig.savefig(p, dpi=100, bbox_inches='tight', format='png'))
             import matplotlib.pyplot as plt; plt.close(fig)
+    if self.shares(len(ids)):
+        series = {}
+        for cid in ids:
+            try: series[cid] = customer_series(frame, cid, self.config.data, kind=frame.attrs.get('kind', 'cost'))
+            except CloudAnomalyError as ex: skipped.append({'customer_id': cid, 'reason': str(ex)})
+        shared = SharedDetector(self.config)
+        log.info("shared mode: one autoencoder for %d customers", len(series))
+        try: table = shared.fit_score(series) if series else None
+        except CloudAnomalyError as ex: table = None; log.warning("shared mode: %s", ex)
+        skipped += [{'customer_id': c, 'reason': r} for c, r in shared.skipped.items()]
+        for cid, r in (tqdm(table.groupby('customer_id', sort=False), desc='customers', unit='customer', leave=False) if table is not None else []):
+            keep(cid, r.reset_index(drop=True), self.explain(frame, cid, r, use_llm_api))
+    else:
+        for cid in tqdm(ids, desc='customers', unit='customer', disable=len(ids) < 2, leave=False):
+            try:
+                r, e = self.detect(frame, cid, use_llm_api)
+            except CloudAnomalyError as ex:
+                skipped.append({'customer_id': cid, 'reason': str(ex)}); log.warning("skipped customer %s: %s", cid, ex); continue
+            except Exception as ex:
+                skipped.append({'customer_id': cid, 'reason': f"internal error: {type(ex).__name__}: {ex}"})
+                log.warning("skipped customer %s after an internal error: %s", cid, ex); continue
+            keep(cid, r, e)
     if not results: raise DataError(f"no customer could be analysed; {len(skipped)} skipped, first: {skipped[0]['reason'] if skipped else 'none given'}")
     anomaly_df, strong = pd.concat(results, ignore_index=True), pd.concat(explained, ignore_index=True)
     self.summary = {'customers_scanned': len(results), 'customers_skipped': len(skipped), 'strong_anomalies': len(strong),
                     'money_at_stake': float(strong.impact.abs().sum())}
     if output is not None: atomic_write(output, lambda p: anomaly_df.to_csv(p, index=False))
     return anomaly_df, strong, pd.DataFrame(skipped, columns=['customer_id', 'reason'])
+
+@patch
+def shares(self: AnomalyDetectionPipeline, n_customers: int) -> bool:
+    "Whether a run of `n_customers` trains one shared model (`model.sharing`: 'shared', or 'auto' with enough customers)."
+    s = self.config.model.sharing
+    return s == 'shared' or (s == 'auto' and n_customers >= self.config.model.shared_min_customers)

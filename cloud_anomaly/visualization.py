@@ -25,7 +25,7 @@ def plot_anomalies(result: pd.DataFrame, title: str='Daily cost anomalies',
     r = result.sort_values('date')
     sns.set_theme(style='whitegrid', context='notebook')
     fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(12, 7), sharex=True, gridspec_kw={'height_ratios': [3, 2]})
-    if 'in_training' in r and r.in_training.any():
+    if 'in_training' in r and r.in_training.any() and not r.in_training.all():
         for ax in (ax1, ax2):
             ax.axvspan(r.date.iloc[0], r.date[r.in_training].iloc[-1], color='0.93', zorder=0, label='_nolegend_')
     sns.lineplot(data=r, x='date', y='cost', ax=ax1, color='0.25', linewidth=1, label='cost')
@@ -42,7 +42,7 @@ def plot_anomalies(result: pd.DataFrame, title: str='Daily cost anomalies',
     ax2.plot(r.date, r.threshold, color='red', linestyle='--', linewidth=1, label='threshold')
     over = r[r.error > r.threshold]
     ax2.scatter(over.date, over.error, color='tab:orange', s=14, zorder=5)
-    ax2.set(ylabel='error (MSE)', xlabel='date'); ax2.set_yscale('log')
+    ax2.set(ylabel='error (scaled cost)', xlabel='date'); ax2.set_yscale('log')
     ax2.legend(loc='upper left', fontsize=9)
     fig.tight_layout()
     if save_plot:

@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 root = Path(__file__).resolve().parent.parent
+SLOW = {'09_evaluation', '03b_portfolio', '06_pipeline', '06b_spark', '07_cli'}
 SKIP = re.compile(r'^#\|\s*eval:\s*false|nbdev_export\(', re.M)
 
 def execute(path: Path) -> str:
@@ -33,8 +34,9 @@ def build(force_smalldocs: bool=False, workers: int=2) -> Path:
     shutil.rmtree(root/'_build', ignore_errors=True); shutil.rmtree(proc, ignore_errors=True)
     shutil.copytree(src, work)
     run = lambda nb: subprocess.run([sys.executable, __file__, '--execute', str(nb)], check=True, capture_output=True, text=True)
+    nbs = sorted(work.glob('*.ipynb'), key=lambda p: (p.stem not in SLOW, p.name))   # the slow ones first: no long tail
     with ThreadPoolExecutor(workers) as ex:   # one process per notebook, as nbdev_test does
-        for nb, r in zip(sorted(work.glob('*.ipynb')), ex.map(run, sorted(work.glob('*.ipynb')))): print('executed', nb.name, flush=True)
+        for nb, r in zip(nbs, ex.map(run, nbs)): print('executed', nb.name, flush=True)
     from nbdev.serve import proc_nbs
     proc_nbs(path=str(work), force=True)
     shutil.rmtree(out, ignore_errors=True)
