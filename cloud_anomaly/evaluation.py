@@ -181,8 +181,8 @@ def detect_flags(method: str, series: pd.DataFrame, config_changes: dict|None=No
     flags = np.zeros(len(x), bool)
     try: res = AnomalyDetector(Config.from_dict(d), name=method).fit_score(series)
     except DataError: return flags                                      # e.g. a constant series: nothing to detect
-    strong = res.is_strong.to_numpy(bool).copy()
-    if method == 'seed': strong &= ~res.in_training.to_numpy(bool)      # only the last 20 % is judged
+    if method == 'seed': strong = res.is_strong.to_numpy(bool) & ~res.in_training.to_numpy(bool)   # only the last 20 % is judged
+    else: strong = res.event.to_numpy() > 0                              # the detector's events, first to last strong day
     flags[len(x) - len(res):] = strong
     return flags
 
