@@ -4,7 +4,7 @@
 
 # %% ../nbs/06b_spark.ipynb #85d5202b
 from __future__ import annotations
-import io, json, tempfile, hashlib, zipfile
+import io, tempfile, hashlib, zipfile
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -89,7 +89,10 @@ def detect_spark(sdf, config: Config|None=None, mode: str='shared', model=None, 
         if model is None:
             train = sdf if train_customers is None else sdf.where(F.col(d.customer_column).isin([str(c) for c in train_customers]))
             pdf = train.toPandas()
-            series = {c: customer_series(pdf, c, d) for c in pdf[d.customer_column].unique()}
+            series = {}
+            for c in pdf[d.customer_column].unique():
+                try: series[c] = customer_series(pdf, c, d)
+                except CloudAnomalyError: pass                          # skipped here, listed by skipped_customers
             model = SharedDetector(cfg).fit(series)
         blob = sdf.sparkSession.sparkContext.broadcast(_model_bytes(model.autoencoder))
     conf = cfg.to_dict()
