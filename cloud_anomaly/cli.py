@@ -26,7 +26,7 @@ def cloud_anomaly_cli(
     output: str=None,            # write the full result table (one row per scored day) to this CSV
     config: str=None,            # TOML file with [model], [detection], [llm] and [data] settings
     preset: str=None,            # 'seed': the method exactly as first described (default: the robust detector)
-    sharing: str=None,           # 'per-customer', 'shared' (one model for all customers of the run) or 'auto' (shared from 20 customers)
+    sharing: str=None,           # 'per-customer', 'shared' (one model for all customers of the run) or 'auto' (default: shared from 20 customers)
     use_llm_api: store_true=False, # let Gemini write the explanations (needs GEMINI_API_KEY)
     notify: store_true=False,    # send the strong anomalies to the [alerts] channels (SLACK_WEBHOOK_URL, email)
     verbose: store_true=False, # log progress and TensorFlow's own messages

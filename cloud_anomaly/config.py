@@ -58,8 +58,9 @@ class ModelConfig(_Validated):
     learning_rate: float = 1e-3  # Adam learning rate
     max_batches_per_epoch: int|None = 64 # larger batches on long series keep an epoch at most this many steps; None = always batch_size
     seasonal_window: bool = True # on sub-daily data (hourly metrics), widen the window to one day of steps
-    sharing: str = 'per-customer' # 'per-customer': one model per customer; 'shared': one model for a run's customers; 'auto'
+    sharing: str = 'auto'         # 'per-customer': one model per customer; 'shared': one model for a run's customers; 'auto'
     shared_max_windows: int = 4096 # shared mode trains on at most this many windows, sampled across customers
+    shared_networks: int = 2       # shared mode trains this many networks (own seed and sample each), read side by side
     shared_min_customers: int = 20 # 'auto' shares the model when a run has at least this many customers
 
     def validate(self):
@@ -73,7 +74,7 @@ class ModelConfig(_Validated):
                f"model.learning_rate must be positive, got {self.learning_rate!r}")
         _check(self.sharing in ('per-customer', 'shared', 'auto'),
                f"model.sharing must be 'per-customer', 'shared' or 'auto', got {self.sharing!r}")
-        for name in ('shared_max_windows', 'shared_min_customers'):
+        for name in ('shared_max_windows', 'shared_min_customers', 'shared_networks'):
             _check(_is_int(getattr(self, name)) and getattr(self, name) >= 1, f"model.{name} must be a positive integer, got {getattr(self, name)!r}")
         _check(isinstance(self.seasonal_window, bool), f"model.seasonal_window must be true or false, got {self.seasonal_window!r}")
         _check(self.max_batches_per_epoch is None or (_is_int(self.max_batches_per_epoch) and self.max_batches_per_epoch >= 1),
@@ -87,6 +88,7 @@ class DetectionConfig(_Validated):
     z_threshold: float = 5.0            # robust: a day is unusual when its error is this many robust sigmas above typical
     prune: float = 0.13                 # robust: keep events down to the last relative drop of this size between peaks
     max_event_rate: float = 0.01        # robust: at most this many strong events per scored step (1 per 100 days)
+    readout_ridge: float|None = 0.008   # robust: refit the last layer per series with this ridge penalty per value; None = the network's own
     split_ratio: float = 0.8            # seed: share of windows (oldest first) the model is trained on
     decrease_threshold: float = -0.3    # day-over-day change at or below which the decrease rule fires
     lstm_sigma_multiplier: float = 1.5  # seed: LSTM threshold = mean + k * std of training errors
@@ -100,6 +102,8 @@ class DetectionConfig(_Validated):
         _check(_is_num(self.prune) and 0 <= self.prune < 1, f"detection.prune must be in [0, 1) (0 = keep all), got {self.prune!r}")
         _check(_is_num(self.max_event_rate) and 0 < self.max_event_rate <= 1,
                f"detection.max_event_rate must be in (0, 1], e.g. 0.01 for one event per 100 days; got {self.max_event_rate!r}")
+        _check(self.readout_ridge is None or (_is_num(self.readout_ridge) and self.readout_ridge > 0),
+               f"detection.readout_ridge must be > 0 or None (the network's own last layer), got {self.readout_ridge!r}")
         _check(_is_num(self.split_ratio) and 0 < self.split_ratio < 1,
                f"detection.split_ratio must be in (0, 1), got {self.split_ratio!r}")
         _check(_is_num(self.decrease_threshold) and -1 <= self.decrease_threshold < 0,
@@ -113,7 +117,7 @@ class DetectionConfig(_Validated):
         _check(_is_num(self.strong_threshold) and self.strong_threshold > 0,
                f"detection.strong_threshold must be > 0, got {self.strong_threshold!r}")
 
-METHODS = {'robust': "an autoencoder over the whole history; per-day errors as robust z-scores (calendar-aware), "
+METHODS = {'robust': "an autoencoder over the whole history with a ridge readout per series; per-day errors as robust z-scores (calendar-aware), "
                      "merged into events, ranked, pruned and capped at max_event_rate",
            'seed': "the method as first described: train on the first 80 %, threshold mean + 1.5 sigma of training "
                    "errors, strong only when the LSTM flag and the -30 % decrease rule agree"}

@@ -12,11 +12,11 @@ from fastcore.basics import patch
 from .config import Config, CloudAnomalyError
 from .data import DataError, MinMaxScaler, make_windows
 from .evaluation import to_events
-from .model import LSTMAutoencoder
+from .model import LSTMAutoencoder, load_autoencoder
 
 # %% auto #0
 __all__ = ['RESULT_COLUMNS', 'pct_change', 'decrease_flags', 'sigma_threshold', 'hybrid_score', 'robust_stats', 'robust_z',
-           'select_events', 'window_steps', 'min_days', 'AnomalyDetector']
+           'select_events', 'fit_readout', 'window_steps', 'min_days', 'AnomalyDetector']
 
 # %% ../nbs/03_detector.ipynb #1204465f
 def pct_change(cost) -> np.ndarray:
@@ -84,6 +84,17 @@ def select_events(z, k: float=5.0, gap: int=3, prune: float=0.13, max_events: in
     return out
 
 # %% ../nbs/03_detector.ipynb #9253c0b4
+def fit_readout(hidden, windows, ridge: float) -> tuple[np.ndarray, float]:
+    "Ridge regression of each scaled value of `windows` (n, w) on `hidden` (n, w, units); returns `(weights, intercept)`."
+    h = np.asarray(hidden, float)
+    a, y = h.reshape(-1, h.shape[-1]), np.asarray(windows, float).reshape(-1)
+    if len(a) != len(y): raise ValueError(f"hidden has {len(a)} steps, windows {len(y)}")
+    am, ym = a.mean(0), y.mean()
+    a0 = a - am
+    w = np.linalg.solve(a0.T @ a0 + ridge * len(a) * np.eye(a.shape[1]), a0.T @ (y - ym))
+    return w, float(ym - am @ w)
+
+# %% ../nbs/03_detector.ipynb #dc476fa9
 RESULT_COLUMNS = ['date', 'cost', 'expected_cost', 'impact', 'error', 'threshold', 'pct_change',
                   'lstm_flag', 'decrease_flag', 'anomaly_score', 'is_strong', 'event', 'in_training', 'filled']
 
@@ -110,7 +121,7 @@ def min_days(config: Config, min_train_windows: int=10, window: int|None=None) -
     if config.detection.method == 'seed': return w - 1 + math.ceil(min_train_windows / config.detection.split_ratio)
     return w - 1 + min_train_windows
 
-# %% ../nbs/03_detector.ipynb #ab3cdbb9
+# %% ../nbs/03_detector.ipynb #c9dec654
 class AnomalyDetector:
     "LSTM autoencoder with the robust event score (default) or the seed rules, for one cost or metric series."
     min_train_windows = 10
@@ -123,6 +134,7 @@ class AnomalyDetector:
         self.window: int = self.config.model.window_size
         self.train_end: pd.Timestamp|None = None
         self.train_errors: np.ndarray|None = None
+        self.readout: tuple[np.ndarray, float]|None = None
 
     @property
     def method(self) -> str: return self.config.detection.method
@@ -154,8 +166,20 @@ class AnomalyDetector:
         self.autoencoder.fit(wins)
         return self.calibrate(f, wins)
 
-    def calibrate(self, f: pd.DataFrame, wins: np.ndarray, recon: np.ndarray|None=None) -> AnomalyDetector:
-        "Fix the threshold (seed) or the robust yardstick from the errors on the training windows."
+    def reconstruct(self, wins: np.ndarray, hidden: np.ndarray|None=None) -> np.ndarray:
+        "Reconstruction of `wins` (n, window): the network's, or the detector's readout on `hidden` (computed when not given)."
+        if self.readout is None and hidden is None: return self.autoencoder.reconstruct(wins)
+        if hidden is None: hidden = self.autoencoder.hidden(wins)
+        w, b = self.readout if self.readout is not None else self.autoencoder.dense_weights()
+        return (hidden @ w + b).astype('float32')
+
+    def calibrate(self, f: pd.DataFrame, wins: np.ndarray, hidden: np.ndarray|None=None) -> AnomalyDetector:
+        "Fit the readout (robust, `readout_ridge` set), then fix the threshold (seed) or the robust yardstick from the training errors."
+        ridge, self.readout = self.config.detection.readout_ridge, None
+        if self.method != 'seed' and ridge is not None:
+            if hidden is None: hidden = self.autoencoder.hidden(wins)
+            self.readout = fit_readout(hidden, wins, ridge)
+        recon = self.reconstruct(wins, hidden)
         if self.method == 'seed':
             self.train_errors = self.autoencoder.errors(wins, recon)
             self.threshold = sigma_threshold(self.train_errors, self.config.detection.lstm_sigma_multiplier)
@@ -171,7 +195,7 @@ class AnomalyDetector:
         recon = self.autoencoder.reconstruct(wins) if recon is None else recon
         return np.abs(np.asarray(wins)[:, -1] - recon[:, -1])
 
-# %% ../nbs/03_detector.ipynb #dc476fa9
+# %% ../nbs/03_detector.ipynb #42789317
 @patch
 def score(self: AnomalyDetector, series) -> pd.DataFrame:
     "One row per day from the end of the first window on: cost, expected cost, error, flags, score, strong or not."
@@ -179,7 +203,7 @@ def score(self: AnomalyDetector, series) -> pd.DataFrame:
     f, w = _as_frame(series), self.window
     if len(f) < w: raise DataError(f"{self.name}: {len(f)} day(s) is shorter than the {w}-step window")
     wins = make_windows(self.scaler.transform(f.cost.to_numpy(float)), w)
-    return self.result(f, wins, self.autoencoder.reconstruct(wins))
+    return self.result(f, wins, self.reconstruct(wins))
 
 @patch
 def result(self: AnomalyDetector, f: pd.DataFrame, wins: np.ndarray, recon: np.ndarray) -> pd.DataFrame:
@@ -214,23 +238,27 @@ def fit_score(self: AnomalyDetector, series) -> pd.DataFrame:
     "Fit on `series`, then score all of it."
     return self.fit(series).score(series)
 
-# %% ../nbs/03_detector.ipynb #1cbfc752
+# %% ../nbs/03_detector.ipynb #8667600e
 @patch
 def save(self: AnomalyDetector, path: str|Path) -> Path:
     "Save the trained detector to `path.keras` + `path.json`."
     if self.autoencoder is None: raise CloudAnomalyError("nothing to save: the detector is not trained yet")
     return self.autoencoder.save(path, {'scaler': self.scaler.to_dict(), 'threshold': self.threshold,
                                         'stats': self.stats, 'window': self.window,
+                                        'readout': None if self.readout is None else {'weights': [float(v) for v in self.readout[0]],
+                                                                                      'intercept': self.readout[1]},
                                         'train_end': self.train_end.isoformat(), 'name': self.name,
                                         'config': self.config.to_dict()})
 
 @patch(cls_method=True)
 def load(cls: AnomalyDetector, path: str|Path) -> AnomalyDetector:
     "Load a detector saved with `save`."
-    ae, meta = LSTMAutoencoder.load(path)
+    ae, meta = load_autoencoder(path)
     det = cls(Config.from_dict(meta['config']), name=meta['name'])
     det.autoencoder, det.scaler = ae, MinMaxScaler.from_dict(meta['scaler'])
     det.threshold, det.train_end = meta['threshold'], pd.Timestamp(meta['train_end'])
     det.window = meta.get('window', det.config.model.window_size)
     det.stats = {k: tuple(v) for k, v in meta['stats'].items()} if meta.get('stats') else None
+    r = meta.get('readout')
+    det.readout = None if r is None else (np.asarray(r['weights']), float(r['intercept']))
     return det

@@ -14,7 +14,7 @@ from fastcore.basics import patch
 from .config import ModelConfig, CloudAnomalyError
 
 # %% auto #0
-__all__ = ['set_seed', 'LSTMAutoencoder', 'effective_batch_size']
+__all__ = ['set_seed', 'LSTMAutoencoder', 'effective_batch_size', 'AutoencoderEnsemble', 'load_autoencoder']
 
 # %% ../nbs/02_model.ipynb #8b69d1d2
 def set_seed(seed: int):
@@ -82,13 +82,29 @@ def reconstruct(self: LSTMAutoencoder, windows, batch_size: int=4096) -> np.ndar
     return np.asarray(self.model.predict(x, batch_size=batch_size, verbose=0))[..., 0]
 
 @patch
+def hidden(self: LSTMAutoencoder, windows, batch_size: int=4096) -> np.ndarray:
+    "The decoder's output at every step of each window, shape (n, window, lstm_units): what the final dense layer reads."
+    if self.model is None: raise CloudAnomalyError("the autoencoder is not trained yet: call fit or load first")
+    if getattr(self, '_hidden_model', None) is None or self._hidden_model[0] is not self.model:
+        self._hidden_model = (self.model, keras.Model(self.model.input, self.model.get_layer('decoder').output))
+    x = _as_3d(windows)
+    if len(x) == 0: return np.zeros((0, self.config.window_size, self.config.lstm_units), dtype='float32')
+    return np.asarray(self._hidden_model[1].predict(x, batch_size=batch_size, verbose=0))
+
+@patch
+def dense_weights(self: LSTMAutoencoder) -> tuple[np.ndarray, float]:
+    "Weights `(w, b)` of the network's last layer: reconstruction = hidden @ w + b."
+    w, b = self.model.get_layer('reconstruction').get_weights()
+    return w[:, 0], float(b[0])
+
+@patch
 def errors(self: LSTMAutoencoder, windows, reconstruction=None) -> np.ndarray:
     "Mean squared reconstruction error of each window, shape (n,)."
     x = _as_3d(windows)[..., 0]
     r = self.reconstruct(x) if reconstruction is None else reconstruction
     return ((x - r) ** 2).mean(axis=1)
 
-# %% ../nbs/02_model.ipynb #bd2f91de
+# %% ../nbs/02_model.ipynb #9b990a9d
 @patch
 def save(self: LSTMAutoencoder, path: str|Path, metadata: dict|None=None) -> Path:
     "Save to `path.keras` and `path.json` (model settings plus `metadata`); returns the JSON path."
@@ -111,3 +127,45 @@ def load(cls: LSTMAutoencoder, path: str|Path) -> tuple[LSTMAutoencoder, dict]:
     ae.model = keras.models.load_model(k, safe_mode=True)
     ae.history = meta.get('history', {})
     return ae, meta['metadata']
+
+# %% ../nbs/02_model.ipynb #b586a566
+class AutoencoderEnsemble:
+    "Trained autoencoders read side by side: `hidden` concatenates their decoder outputs."
+    def __init__(self, members: list[LSTMAutoencoder]):
+        if not members: raise CloudAnomalyError("an ensemble needs at least one autoencoder")
+        self.members, self.config = list(members), members[0].config
+        self.history = [m.history for m in self.members]
+
+    def hidden(self, windows, batch_size: int=4096) -> np.ndarray:
+        "The members' decoder outputs, concatenated: shape (n, window, members x lstm_units)."
+        return np.concatenate([m.hidden(windows, batch_size) for m in self.members], axis=-1)
+
+    def dense_weights(self) -> tuple[np.ndarray, float]:
+        "The readout that averages the members' reconstructions."
+        ws = [m.dense_weights() for m in self.members]
+        return np.concatenate([w for w, _ in ws]) / len(ws), float(np.mean([b for _, b in ws]))
+
+    def reconstruct(self, windows, batch_size: int=4096) -> np.ndarray:
+        "Mean of the members' reconstructions, shape (n, window)."
+        return np.mean([m.reconstruct(windows, batch_size) for m in self.members], axis=0)
+
+    def errors(self, windows, reconstruction=None) -> np.ndarray:
+        "Mean squared reconstruction error of each window, shape (n,)."
+        x = _as_3d(windows)[..., 0]
+        return ((x - (self.reconstruct(x) if reconstruction is None else reconstruction)) ** 2).mean(axis=1)
+
+    def save(self, path: str|Path, metadata: dict|None=None) -> Path:
+        "Each member as `path-net<i>.keras/.json`, and `path.json` naming them (plus `metadata`); returns the JSON path."
+        path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+        names = [f"{path.name}-net{i}" for i in range(len(self.members))]
+        for m, n in zip(self.members, names): m.save(path.with_name(n))
+        j = path.with_suffix('.json')
+        j.write_text(json.dumps({'format': 'cloud_anomaly.autoencoder_ensemble/1', 'members': names, 'metadata': metadata or {}}, indent=2))
+        return j
+
+def load_autoencoder(path: str|Path) -> tuple[LSTMAutoencoder|AutoencoderEnsemble, dict]:
+    "Load what `LSTMAutoencoder.save` or `AutoencoderEnsemble.save` wrote; returns the model and its metadata."
+    path, j = Path(path), Path(path).with_suffix('.json')
+    meta = json.loads(j.read_text()) if j.is_file() else {}
+    if meta.get('format') != 'cloud_anomaly.autoencoder_ensemble/1': return LSTMAutoencoder.load(path)
+    return AutoencoderEnsemble([LSTMAutoencoder.load(path.with_name(n))[0] for n in meta['members']]), meta['metadata']

@@ -13,7 +13,7 @@ from .config import Config, CloudAnomalyError
 from .data import DataError, generate_mock_data, parse_costs, customer_series
 from .loaders import load_data
 from .detector import AnomalyDetector
-from .portfolio import SharedDetector
+from .portfolio import SharedDetector, portfolio_series
 from .drivers import explain_drivers
 from .explainer import Explainer
 from .visualization import plot_anomalies
@@ -124,10 +124,8 @@ def run_many(self: AnomalyDetectionPipeline, customer_ids='all', df: pd.DataFram
             atomic_write(Path(save_plot)/f"{cid}.png", lambda p: fig.savefig(p, dpi=100, bbox_inches='tight', format='png'))
             import matplotlib.pyplot as plt; plt.close(fig)
     if self.shares(len(ids)):
-        series = {}
-        for cid in ids:
-            try: series[cid] = customer_series(frame, cid, self.config.data, kind=frame.attrs.get('kind', 'cost'))
-            except CloudAnomalyError as ex: skipped.append({'customer_id': cid, 'reason': str(ex)})
+        series, bad = portfolio_series(frame, ids, self.config.data, kind=frame.attrs.get('kind', 'cost'))
+        skipped += [{'customer_id': c, 'reason': r} for c, r in bad.items()]
         shared = SharedDetector(self.config)
         log.info("shared mode: one autoencoder for %d customers", len(series))
         try: table = shared.fit_score(series) if series else None

@@ -4,25 +4,34 @@
 
 # %% ../nbs/03b_portfolio.ipynb #9fd3eeb3
 from __future__ import annotations
-import dataclasses
+import dataclasses, itertools
 import numpy as np
 import pandas as pd
 from .config import Config, ConfigError, CloudAnomalyError
-from .data import DataError
+from .data import DataError, customer_series
 from .detector import AnomalyDetector, RESULT_COLUMNS
-from .model import LSTMAutoencoder
+from .model import LSTMAutoencoder, AutoencoderEnsemble
 
 # %% auto #0
-__all__ = ['SharedDetector']
+__all__ = ['portfolio_series', 'SharedDetector']
 
 # %% ../nbs/03b_portfolio.ipynb #9bf5ad05
+def portfolio_series(frame: pd.DataFrame, customer_ids, data_config=None, kind: str='cost') -> tuple[dict, dict]:
+    "`({customer: daily series}, {customer: reason skipped})` for `customer_ids` of a loaded cost frame."
+    series, skipped = {}, {}
+    for cid in customer_ids:
+        try: series[cid] = customer_series(frame, cid, data_config, kind=kind)
+        except CloudAnomalyError as e: skipped[cid] = str(e)
+    return series, skipped
+
+# %% ../nbs/03b_portfolio.ipynb #3bc9d6ba
 class SharedDetector:
-    "One LSTM autoencoder trained across customers; each customer keeps its own scaler and yardstick."
+    "LSTM autoencoders trained once across customers; each customer keeps its own scaler, readout and yardstick."
     def __init__(self, config: Config|None=None):
         self.config = config or Config()
         if self.config.detection.method != 'robust':
             raise ConfigError("shared mode needs detection.method = 'robust' (the seed method trains on each customer's first 80 %)")
-        self.autoencoder: LSTMAutoencoder|None = None
+        self.autoencoder: AutoencoderEnsemble|None = None
         self.detectors: dict[str, AnomalyDetector] = {}
         self.skipped: dict[str, str] = {}
         self.window: int|None = None
@@ -48,38 +57,46 @@ class SharedDetector:
         self._fit(self._prepare(series))
         return self
 
-    def _fit(self, ready: dict) -> np.ndarray:
+    def _fit(self, ready: dict):
         allw = np.concatenate([w for _, w in ready.values()])
-        rng = np.random.default_rng(self.config.data.random_seed)
-        n = min(len(allw), self.config.model.shared_max_windows)
-        sample = allw[np.sort(rng.choice(len(allw), n, replace=False))] if n < len(allw) else allw
-        self.autoencoder = LSTMAutoencoder(dataclasses.replace(self.config.model, window_size=self.window), seed=self.config.data.random_seed)
-        self.history = self.autoencoder.fit(sample)
-        return allw
+        m, nets = self.config.model, []
+        for i in range(m.shared_networks):            # each network: its own seed and its own sample of windows
+            seed = self.config.data.random_seed + i
+            rng = np.random.default_rng(seed)
+            n = min(len(allw), m.shared_max_windows)
+            sample = allw[np.sort(rng.choice(len(allw), n, replace=False))] if n < len(allw) else allw
+            nets.append(LSTMAutoencoder(dataclasses.replace(m, window_size=self.window), seed=seed))
+            nets[-1].fit(sample)
+        self.autoencoder = AutoencoderEnsemble(nets)
+        self.history = self.autoencoder.history
 
     def score_one(self, customer_id, series) -> pd.DataFrame:
-        "Score one customer with the shared network and a yardstick from its own errors (customers new to the model too)."
+        "Score one customer with the shared networks, its own readout and yardstick (customers new to the model too)."
         if self.autoencoder is None: raise CloudAnomalyError("the shared model is not trained yet: call fit first")
         d = AnomalyDetector(self.config, name=f"customer {customer_id}")
         f, wins, _ = d.prepare(series)
         if d.window != self.autoencoder.config.window_size:
             raise DataError(f"customer {customer_id}: its step gives a {d.window}-step window, the shared model uses {self.autoencoder.config.window_size}")
-        d.autoencoder = self.autoencoder
-        r = self.autoencoder.reconstruct(wins)
-        res = d.calibrate(f, wins, r).result(f, wins, r)
         self.detectors[str(customer_id)] = d
-        res.insert(0, 'customer_id', str(customer_id))
+        return self._judge(str(customer_id), d, f, wins, self.autoencoder.hidden(wins))
+
+    def _judge(self, cid: str, d: AnomalyDetector, f: pd.DataFrame, wins: np.ndarray, hidden: np.ndarray) -> pd.DataFrame:
+        "One customer's result table from the shared network's `hidden` output for its windows: own readout, own yardstick."
+        d.autoencoder = self.autoencoder
+        res = d.calibrate(f, wins, hidden).result(f, wins, d.reconstruct(wins, hidden))
+        res.insert(0, 'customer_id', cid)
         return res
 
-    def fit_score(self, series: dict) -> pd.DataFrame:
+    def fit_score(self, series: dict, chunk_windows: int=65536) -> pd.DataFrame:
         "Train on all of `series` ({customer: daily series}) and score every customer; one table with `customer_id`."
         ready = self._prepare(series)
-        allw = self._fit(ready)
-        recon = self.autoencoder.reconstruct(allw)
-        out, start = [], 0
-        for cid, (f, wins) in ready.items():
-            r = recon[start:start + len(wins)]; start += len(wins)
-            d = self.detectors[cid]; d.autoencoder = self.autoencoder
-            res = d.calibrate(f, wins, r).result(f, wins, r)
-            res.insert(0, 'customer_id', cid); out.append(res)
+        self._fit(ready)
+        ids, out = list(ready), []
+        chunk_of = np.cumsum([len(ready[c][1]) for c in ids]) // chunk_windows   # large batches, bounded memory
+        for _, group in itertools.groupby(zip(ids, chunk_of), key=lambda t: t[1]):
+            chunk = [c for c, _ in group]
+            hidden, start = self.autoencoder.hidden(np.concatenate([ready[c][1] for c in chunk])), 0
+            for cid in chunk:
+                f, wins = ready[cid]
+                out.append(self._judge(cid, self.detectors[cid], f, wins, hidden[start:start + len(wins)])); start += len(wins)
         return pd.concat(out, ignore_index=True)

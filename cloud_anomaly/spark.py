@@ -36,12 +36,12 @@ _EMPTY = pd.DataFrame({n: pd.Series(dtype=_KINDS[t]) for n, t in (c.strip().spli
 _MODELS: dict = {}
 def _model_from_bytes(b: bytes):
     "The autoencoder in `b`, loaded once per worker process."
-    from cloud_anomaly.model import LSTMAutoencoder
+    from cloud_anomaly.model import load_autoencoder
     key = hashlib.sha1(b).hexdigest()
     if key not in _MODELS:
         with tempfile.TemporaryDirectory() as d:
             zipfile.ZipFile(io.BytesIO(b)).extractall(d)
-            _MODELS[key] = LSTMAutoencoder.load(Path(d)/'m')[0]
+            _MODELS[key] = load_autoencoder(Path(d)/'m')[0]
     return _MODELS[key]
 
 def _score_group(pdf: pd.DataFrame, config: dict, mode: str, model: bytes|None) -> pd.DataFrame:
@@ -76,7 +76,7 @@ def _reason(pdf: pd.DataFrame, config: dict) -> pd.DataFrame:
 def detect_spark(sdf, config: Config|None=None, mode: str='shared', model=None, train_customers: list|None=None):
     "Result table (a Spark DataFrame) of every customer in the Spark DataFrame `sdf` of daily cost."
     from pyspark.sql import functions as F
-    from cloud_anomaly.portfolio import SharedDetector
+    from cloud_anomaly.portfolio import SharedDetector, portfolio_series
     cfg = config or Config()
     d = cfg.data
     missing = [c for c in (d.date_column, d.customer_column, d.cost_column) if c not in sdf.columns]
@@ -89,10 +89,7 @@ def detect_spark(sdf, config: Config|None=None, mode: str='shared', model=None, 
         if model is None:
             train = sdf if train_customers is None else sdf.where(F.col(d.customer_column).isin([str(c) for c in train_customers]))
             pdf = train.toPandas()
-            series = {}
-            for c in pdf[d.customer_column].unique():
-                try: series[c] = customer_series(pdf, c, d)
-                except CloudAnomalyError: pass                          # skipped here, listed by skipped_customers
+            series, _ = portfolio_series(pdf, pdf[d.customer_column].unique(), d)   # the skipped: see skipped_customers
             model = SharedDetector(cfg).fit(series)
         blob = sdf.sparkSession.sparkContext.broadcast(_model_bytes(model.autoencoder))
     conf = cfg.to_dict()
