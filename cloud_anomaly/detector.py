@@ -190,9 +190,8 @@ class AnomalyDetector:
             self.threshold = med + self.config.detection.z_threshold * scale
         return self
 
-    def _day_errors(self, wins, recon=None) -> np.ndarray:
-        "Each window's error on its last day (the day it scores)."
-        recon = self.autoencoder.reconstruct(wins) if recon is None else recon
+    def _day_errors(self, wins, recon) -> np.ndarray:
+        "Each window's error on its last day (the day it scores), from the reconstruction `recon` (see `reconstruct`)."
         return np.abs(np.asarray(wins)[:, -1] - recon[:, -1])
 
 # %% ../nbs/03_detector.ipynb #42789317

@@ -149,11 +149,6 @@ class AutoencoderEnsemble:
         "Mean of the members' reconstructions, shape (n, window)."
         return np.mean([m.reconstruct(windows, batch_size) for m in self.members], axis=0)
 
-    def errors(self, windows, reconstruction=None) -> np.ndarray:
-        "Mean squared reconstruction error of each window, shape (n,)."
-        x = _as_3d(windows)[..., 0]
-        return ((x - (self.reconstruct(x) if reconstruction is None else reconstruction)) ** 2).mean(axis=1)
-
     def save(self, path: str|Path, metadata: dict|None=None) -> Path:
         "Each member as `path-net<i>.keras/.json`, and `path.json` naming them (plus `metadata`); returns the JSON path."
         path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
