@@ -15,7 +15,8 @@ from .config import Config, ConfigError, CloudAnomalyError, PRESETS
 log = logging.getLogger('cloud_anomaly')
 
 # %% auto #0
-__all__ = ['log', 'cloud_anomaly_cli', 'cli_parser', 'report_head', 'format_report', 'quiet_native_stderr', 'run_cli', 'main']
+__all__ = ['log', 'COMMANDS', 'cloud_anomaly_cli', 'make_config', 'cli_parser', 'report_head', 'format_report', 'train_cli',
+           'monitor_cli', 'monitor_report', 'feedback_cli', 'history_cli', 'quiet_native_stderr', 'run_cli', 'main']
 
 # %% ../nbs/07_cli.ipynb #6aadc5d0
 def cloud_anomaly_cli(
@@ -32,12 +33,7 @@ def cloud_anomaly_cli(
     verbose: store_true=False, # log progress and TensorFlow's own messages
 ):
     "Detect cost anomalies of one customer and print the strong ones with explanations."
-    cfg = Config.from_toml(config) if config else Config()
-    if preset is not None:
-        if preset not in PRESETS: raise ConfigError(f"unknown preset {preset!r}; presets are {sorted(PRESETS)}")
-        for section, values in PRESETS[preset].items():
-            for k, v in values.items(): setattr(getattr(cfg, section), k, v)
-    if sharing is not None: cfg.model.sharing = sharing
+    cfg = make_config(config, preset, sharing)
     many = customer_id is not None and (customer_id.strip().lower() == 'all' or ',' in customer_id)
     if customer_id is not None and not many:
         cfg.data.customer_id = int(customer_id) if customer_id.strip().isdigit() and not customer_id.startswith('0') else customer_id.strip()
@@ -73,17 +69,29 @@ def cloud_anomaly_cli(
             delivered &= r['sent'] or r['error'] == 'nothing above the thresholds'
     return anomaly_df, explained, delivered
 
-# %% ../nbs/07_cli.ipynb #7b2f77a8
-def cli_parser(func, prog: str) -> argparse.ArgumentParser:
-    "An argument parser for `func`: one `--dashed-name` option per parameter, its comment as help."
-    p = argparse.ArgumentParser(prog=prog, description=func.__doc__)
+# %% ../nbs/07_cli.ipynb #72c83413
+def make_config(config: str|None=None, preset: str|None=None, sharing: str|None=None) -> Config:
+    "The run's settings: the TOML file (or the defaults), then the preset, then `--sharing`."
+    cfg = Config.from_toml(config) if config else Config()
+    if preset is not None:
+        if preset not in PRESETS: raise ConfigError(f"unknown preset {preset!r}; presets are {sorted(PRESETS)}")
+        for section, values in PRESETS[preset].items():
+            for k, v in values.items(): setattr(getattr(cfg, section), k, v)
+    if sharing is not None: cfg.model.sharing = sharing
+    return cfg
+
+# %% ../nbs/07_cli.ipynb #0e6adcb4
+def cli_parser(func, prog: str, positional=(), epilog: str|None=None) -> argparse.ArgumentParser:
+    "An argument parser for `func`: one `--dashed-name` option per parameter (the `positional` ones as arguments), its comment as help."
+    p = argparse.ArgumentParser(prog=prog, description=func.__doc__, epilog=epilog, formatter_class=argparse.RawDescriptionHelpFormatter)
     for name, d in docments(func, full=True, returns=False).items():
         flag = '--' + name.replace('_', '-')
-        if d.anno is store_true or d.anno == 'store_true': p.add_argument(flag, dest=name, action='store_true', help=d.docment)
+        if name in positional: p.add_argument(name, metavar=name.upper().replace('_', '-'), help=d.docment)
+        elif d.anno is store_true or d.anno == 'store_true': p.add_argument(flag, dest=name, action='store_true', help=d.docment)
         else: p.add_argument(flag, dest=name, default=d.default, metavar=name.upper().replace('_', '-'), help=d.docment)
     return p
 
-# %% ../nbs/07_cli.ipynb #f33ebd35
+# %% ../nbs/07_cli.ipynb #36ba5d37
 def report_head(anomaly_df, explained, many: bool=False) -> str:
     "The report's summary line: who, how many days, flags and strong anomalies."
     from cloud_anomaly.explainer import when
@@ -110,7 +118,132 @@ def _daily(df) -> bool:
     d = pd.DatetimeIndex(df.date)
     return bool((d == d.normalize()).all())
 
-# %% ../nbs/07_cli.ipynb #5a94fddc
+# %% ../nbs/07_cli.ipynb #359ee52c
+def _monitor_input(cfg: Config, data_file, use_mock_data):
+    "The input frame of a train or monitor run: the file, or mock data for three customers."
+    if data_file is None and not use_mock_data:
+        raise CloudAnomalyError("no input: give --data-file FILE, or --use-mock-data to try it on generated data")
+    from cloud_anomaly.pipeline import AnomalyDetectionPipeline
+    pipe = AnomalyDetectionPipeline(cfg)
+    if data_file is not None: return pipe.load_data(data_file=data_file)
+    return pipe.load_data(pipe.mock_frame([cfg.data.customer_id, 901, 902]))
+
+def _store(path, create: bool=False):
+    if not path: raise CloudAnomalyError("give the store folder with --store PATH")
+    from cloud_anomaly.store import Store
+    return Store(path, create=create)
+
+def _ids(customer_id):
+    return 'all' if customer_id is None or customer_id.strip().lower() == 'all' else [c.strip() for c in customer_id.split(',') if c.strip()]
+
+def train_cli(
+    store: str=None,             # folder of the monitoring store (created when missing)
+    data_file: str=None,         # file or folder with the cost history (any format the main command reads)
+    use_mock_data: store_true=False, # train on generated mock data (three customers)
+    customer_id: str=None,       # comma-separated customers to train (default: all in the data)
+    as_of: str=None,             # use the data up to this day only (default: all of it)
+    config: str=None,            # TOML file with settings ([model], [detection], [monitor], ...); kept in the store
+    sharing: str=None,           # 'per-customer', 'shared' or 'auto' (default: shared from 20 customers)
+    verbose: store_true=False,   # log progress and TensorFlow's own messages
+) -> bool:
+    "Train the models of every customer and keep them, with their settings, in a monitoring store."
+    cfg = make_config(config, None, sharing)
+    frame = _monitor_input(cfg, data_file, use_mock_data)
+    from cloud_anomaly.monitor import train
+    with _store(store, create=True) as st:
+        t = train(frame, st, cfg, _ids(customer_id), as_of, progress=verbose)
+        mode = st.get_meta('sharing')
+    ok = t[t.status == 'trained']
+    print(f"trained {len(ok)} customers ({'shared networks, a readout each' if mode == 'shared' else 'one model each'}), "
+          f"{len(t) - len(ok)} skipped (the rules watch them until they have enough history); store: {store}")
+    for r in t[t.status == 'skipped'].itertuples(): print(f"skipped customer {r.customer_id}: {r.reason}")
+    return True
+
+def monitor_cli(
+    store: str=None,             # folder of the monitoring store (made by `cloud-anomaly train`)
+    data_file: str=None,         # file or folder with the cost data, including the new days
+    use_mock_data: store_true=False, # monitor generated mock data (three customers)
+    customer_id: str=None,       # comma-separated customers to monitor (default: all in the data)
+    as_of: str=None,             # see the data up to this day only (default: all of it)
+    config: str=None,            # TOML file with settings (default: the ones kept by `train`)
+    use_llm_api: store_true=False, # let Gemini write the explanations (needs GEMINI_API_KEY)
+    notify: store_true=False,    # send the new anomalies to the [alerts] channels (SLACK_WEBHOOK_URL, email)
+    output: str=None,            # write the days scored by this run to this CSV
+    verbose: store_true=False,   # log progress and TensorFlow's own messages
+) -> bool:
+    "Score the days not scored before with the stored models, record them, and report the new anomalies once."
+    cfg = make_config(config) if config else None
+    with _store(store) as st:
+        base = cfg or Config.from_dict(st.get_meta('config') or {})
+        if notify and not base.alerts.channels:
+            raise CloudAnomalyError("--notify needs a channel: set SLACK_WEBHOOK_URL, or smtp_host and email_to in the [alerts] section of the config")
+        frame = _monitor_input(base, data_file, use_mock_data)
+        from cloud_anomaly.monitor import monitor
+        rep = monitor(frame, st, cfg, _ids(customer_id), as_of, use_llm_api, notify, progress=verbose)
+    print(monitor_report(rep))
+    if output:
+        from cloud_anomaly.pipeline import atomic_write
+        atomic_write(output, lambda p: rep.scored.to_csv(p, index=False)); print(f"days scored saved to {output}")
+    return rep.delivered
+
+def monitor_report(rep) -> str:
+    "The morning report of a monitor run: what was scored, new anomalies with their ids, suppressed ones, retrained models."
+    from cloud_anomaly.explainer import money, when
+    t = rep.scored
+    span = f" ({when(t.date.min())}{'' if t.date.min() == t.date.max() else ' to ' + when(t.date.max())})" if len(t) else ''
+    lines = [f"monitor: {t.customer_id.nunique() if len(t) else 0} customers, {len(t)} new days scored{span}, "
+             f"{len(rep.alerts)} new anomal{'y' if len(rep.alerts) == 1 else 'ies'}, {len(rep.suppressed)} suppressed, "
+             f"{len(rep.retrained)} model{'' if len(rep.retrained) == 1 else 's'} (re)trained"]
+    if len(rep.alerts):
+        a = rep.alerts.assign(id=rep.alerts.anomaly_id, date=rep.alerts.date.map(when), cost=rep.alerts.cost.map(money),
+                              expected=rep.alerts.expected_cost.map(money), at_stake=rep.alerts.impact.map(money))
+        lines.append(a[['id', 'customer_id', 'date', 'cost', 'expected', 'at_stake', 'explanation']].to_string(index=False, justify='left'))
+        lines.append("mark one with: cloud-anomaly feedback ID --verdict real|false_positive|planned --store ...")
+    lines += [f"suppressed: anomaly {r.anomaly_id}, customer {r.customer_id} on {r.start_date} ({r.suppressed_by})" for r in rep.suppressed.itertuples()]
+    lines += [f"model for customer {r.customer_id} from {when(r.date)}: {r.reason}" for r in rep.retrained.itertuples()]
+    lines += [f"skipped customer {c}: {r}" for c, r in rep.skipped.items()]
+    return '\n'.join(lines)
+
+def feedback_cli(
+    anomaly_id: str=None,        # the anomaly's id (the ID column of `monitor` and `history`)
+    verdict: str=None,           # real, false_positive or planned
+    store: str=None,             # folder of the monitoring store
+    note: str=None,              # a free-text note kept with the verdict
+    verbose: store_true=False,   # more messages
+) -> bool:
+    "Record your verdict on an anomaly; false positives and planned events are left out of training, and planned ones stop alerting when they recur."
+    if verdict is None: raise CloudAnomalyError("give --verdict real, false_positive or planned")
+    from cloud_anomaly.store import record_feedback
+    with _store(store) as st: a = record_feedback(st, anomaly_id, verdict, note)
+    print(f"anomaly {a['anomaly_id']} (customer {a['customer_id']}, {a['start_date']}"
+          f"{'' if a['end_date'] == a['start_date'] else ' to ' + a['end_date']}): {verdict}")
+    return True
+
+def history_cli(
+    store: str=None,             # folder of the monitoring store
+    customer_id: str=None,       # only this customer
+    since: str=None,             # only anomalies still going on or after this day
+    until: str=None,             # only anomalies that started by this day
+    verdict: str=None,           # only this verdict: real, false_positive, planned, or none (not judged yet)
+    output: str=None,            # write the list to this CSV
+    verbose: store_true=False,   # more messages
+) -> bool:
+    "List the anomalies of a monitoring store with their verdicts, newest first."
+    from cloud_anomaly.store import history
+    from cloud_anomaly.explainer import money
+    with _store(store) as st: h = history(st, customer_id, since, until, verdict)
+    if output:
+        from cloud_anomaly.pipeline import atomic_write
+        atomic_write(output, lambda p: h.to_csv(p, index=False))
+    if not len(h): print("no anomalies"); return True
+    t = h.assign(id=h.anomaly_id, at_stake=h.impact.map(money), verdict=h.verdict.fillna('-'), explanation=h.explanation.fillna(''),
+                 days=[s if s == e else f"{s} to {e}" for s, e in zip(h.start_date, h.end_date)])
+    print(t[['id', 'customer_id', 'days', 'at_stake', 'method', 'status', 'verdict', 'explanation']].to_string(index=False, justify='left'))
+    return True
+
+COMMANDS = {'train': (train_cli, ()), 'monitor': (monitor_cli, ()), 'feedback': (feedback_cli, ('anomaly_id',)), 'history': (history_cli, ())}
+
+# %% ../nbs/07_cli.ipynb #8fe143a6
 @contextlib.contextmanager
 def quiet_native_stderr(enabled: bool=True):
     "Send what native code writes to file descriptor 2 to /dev/null, while Python's `sys.stderr` keeps the real stderr."
@@ -139,16 +272,23 @@ def _setup_logging(verbose: bool):
     log.setLevel(logging.INFO if verbose else logging.WARNING)
     logging.getLogger('tensorflow').setLevel(logging.INFO if verbose else logging.ERROR)   # e.g. its retracing notes
 
-# %% ../nbs/07_cli.ipynb #359ee52c
+# %% ../nbs/07_cli.ipynb #64059fe7
 def run_cli(argv: list[str]|None=None) -> int:
     "Run the command line with `argv` (default: `sys.argv[1:]`); returns the exit code."
-    parser = cli_parser(cloud_anomaly_cli, 'cloud-anomaly')
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in COMMANDS:
+        (func, positional), name = COMMANDS[argv[0]], argv[0]
+        parser, argv = cli_parser(func, f'cloud-anomaly {name}', positional), argv[1:]
+    else:
+        func = cloud_anomaly_cli
+        parser = cli_parser(func, 'cloud-anomaly', epilog="daily monitoring with a store: cloud-anomaly {train,monitor,feedback,history} --help")
     try: args = parser.parse_args(argv)
     except SystemExit as e: return int(e.code or 0)
     with quiet_native_stderr(not args.verbose):
         _setup_logging(args.verbose)
         try:
-            delivered = cloud_anomaly_cli(**vars(args))[2]
+            out = func(**vars(args))
+            delivered = out[2] if isinstance(out, tuple) else out
             if not delivered: print("error: alert delivery failed; the results were written", file=sys.stderr)
             return 0 if delivered else 3
         except CloudAnomalyError as e:

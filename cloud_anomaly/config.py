@@ -11,7 +11,7 @@ from typing import Any
 
 # %% auto #0
 __all__ = ['METHODS', 'INPUT_FORMATS', 'PRESETS', 'CloudAnomalyError', 'ConfigError', 'ModelConfig', 'DetectionConfig',
-           'LLMConfig', 'DataConfig', 'AlertConfig', 'Config']
+           'LLMConfig', 'DataConfig', 'AlertConfig', 'MonitorConfig', 'Config']
 
 # %% ../nbs/00_config.ipynb #a67a14af
 class CloudAnomalyError(Exception):
@@ -216,7 +216,33 @@ class AlertConfig(_Validated):
     def channels(self) -> list[str]: return [c for c, on in (('slack', self.slack_webhook_url), ('email', self.smtp_host)) if on]
 
 # %% ../nbs/00_config.ipynb #a132dc32
-_SECTIONS = {'model': ModelConfig, 'detection': DetectionConfig, 'llm': LLMConfig, 'data': DataConfig, 'alerts': AlertConfig}
+@dataclass
+class MonitorConfig(_Validated):
+    "When stored models are retrained, how new customers are watched, how runs share a store."
+    max_model_age_days: int = 30   # retrain a customer's model before scoring a day more than this many days after its training end
+    drift_days: int = 7            # drift: over the last this many days scored by a model ...
+    drift_z: float = 5.0           # ... the median robust z is above this (the model keeps missing), or ...
+    drift_level: float = 0.3       # ... the median cost moved more than this share from the last as many training days: retrain
+    min_history_days: int = 28     # a customer with fewer days is watched by the rules (cold start); then by a model
+    backfill_days: int = 7         # a customer first seen with a long history: score its last this many days, train on the rest
+    lookback_days: int = 365       # a new day's event is ranked against the days scored in this trailing range
+    yardstick_days: int = 60       # a new day's error is also measured against the errors of this many days before it (0: training's only)
+    rules_days: int = 28           # the rules compare a day with at most this many days before it
+    spike_z: float = 5.0           # rules: a day this many robust sigmas above (or below, with a decrease) the days before is strong
+    lock_timeout: float = 300.0    # seconds a train or monitor run waits for another one on the same store; then a clear error
+
+    def validate(self):
+        for k in ('max_model_age_days', 'drift_days', 'min_history_days', 'backfill_days', 'lookback_days', 'rules_days'):
+            v = getattr(self, k)
+            _check(_is_int(v) and v >= 1, f"monitor.{k} must be a positive integer, got {v!r}")
+        _check(_is_int(self.yardstick_days) and self.yardstick_days >= 0, f"monitor.yardstick_days must be an integer >= 0, got {self.yardstick_days!r}")
+        for k in ('drift_z', 'drift_level', 'spike_z', 'lock_timeout'):
+            v = getattr(self, k)
+            _check(_is_num(v) and v >= 0, f"monitor.{k} must be a number >= 0, got {v!r}")
+
+# %% ../nbs/00_config.ipynb #07b15e28
+_SECTIONS = {'model': ModelConfig, 'detection': DetectionConfig, 'llm': LLMConfig, 'data': DataConfig, 'alerts': AlertConfig,
+             'monitor': MonitorConfig}
 
 @dataclass
 class Config:
@@ -226,6 +252,7 @@ class Config:
     llm: LLMConfig = field(default_factory=LLMConfig)
     data: DataConfig = field(default_factory=DataConfig)
     alerts: AlertConfig = field(default_factory=AlertConfig)
+    monitor: MonitorConfig = field(default_factory=MonitorConfig)
 
     @classmethod
     def from_dict(cls, d: dict|None) -> Config:
@@ -264,6 +291,6 @@ class Config:
         d['llm'].pop('api_key'); d['alerts'].pop('slack_webhook_url'); d['alerts'].pop('smtp_password')
         return d
 
-# %% ../nbs/00_config.ipynb #624d80e0
+# %% ../nbs/00_config.ipynb #ee7e21f9
 PRESETS = {'default': {},
            'seed': {'detection': {'method': 'seed'}, 'model': {'seasonal_window': False, 'max_batches_per_epoch': None}}}

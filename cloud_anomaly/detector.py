@@ -16,7 +16,8 @@ from .model import LSTMAutoencoder, load_autoencoder
 
 # %% auto #0
 __all__ = ['RESULT_COLUMNS', 'pct_change', 'decrease_flags', 'sigma_threshold', 'hybrid_score', 'robust_stats', 'robust_z',
-           'select_events', 'fit_readout', 'window_steps', 'min_days', 'AnomalyDetector']
+           'select_events', 'fit_readout', 'window_steps', 'min_days', 'excluded_days', 'clean_windows',
+           'AnomalyDetector']
 
 # %% ../nbs/03_detector.ipynb #1204465f
 def pct_change(cost) -> np.ndarray:
@@ -121,7 +122,19 @@ def min_days(config: Config, min_train_windows: int=10, window: int|None=None) -
     if config.detection.method == 'seed': return w - 1 + math.ceil(min_train_windows / config.detection.split_ratio)
     return w - 1 + min_train_windows
 
-# %% ../nbs/03_detector.ipynb #c9dec654
+# %% ../nbs/03_detector.ipynb #67831c54
+def excluded_days(index, exclude=None) -> np.ndarray:
+    "Boolean mask over `index`: True on the days listed in `exclude` (dates or timestamps)."
+    if exclude is None or not len(exclude): return np.zeros(len(index), bool)
+    return pd.DatetimeIndex(index).isin(pd.DatetimeIndex(pd.to_datetime(list(exclude))))
+
+def clean_windows(index, window: int, exclude=None) -> np.ndarray:
+    "One flag per window of `index` (n - window + 1): True when none of its days is in `exclude`."
+    bad = excluded_days(index, exclude).astype(int)
+    if len(bad) < window: return np.zeros(0, bool)
+    return np.convolve(bad, np.ones(window, int), 'valid') == 0
+
+# %% ../nbs/03_detector.ipynb #56246083
 class AnomalyDetector:
     "LSTM autoencoder with the robust event score (default) or the seed rules, for one cost or metric series."
     min_train_windows = 10
@@ -139,8 +152,8 @@ class AnomalyDetector:
     @property
     def method(self) -> str: return self.config.detection.method
 
-    def prepare(self, series) -> tuple[pd.DataFrame, np.ndarray, int]:
-        "Check `series`, fit the scaler and return it as a frame with its scaled training windows and their count."
+    def prepare(self, series, exclude=None) -> tuple[pd.DataFrame, np.ndarray, int]:
+        "Check `series`, fit the scaler (without the `exclude` days) and return it as a frame with its scaled training windows and their count."
         f = _as_frame(series)
         w = self.window = window_steps(self.config, f.index)
         need = min_days(self.config, self.min_train_windows, w)
@@ -155,16 +168,21 @@ class AnomalyDetector:
         if np.ptp(train_days) == 0:
             raise DataError(f"{self.name}: the cost is the same ({train_days[0]:g}) on every training day; "
                             "a constant series has no pattern to learn, so there is nothing to detect")
-        self.scaler.fit(train_days)
+        out = excluded_days(f.index, exclude)[:n_train + w - 1]
+        self.scaler.fit(train_days[~out] if (~out).sum() > 1 else train_days)
         self.train_end = f.index[n_train + w - 2]
         return f, make_windows(self.scaler.transform(cost), w)[:n_train], n_train
 
-    def fit(self, series) -> AnomalyDetector:
-        "Train the autoencoder on `series` (all of it, or the first `split_ratio` for `seed`) and fix the yardstick."
-        f, wins, _ = self.prepare(series)
+    def fit(self, series, exclude=None) -> AnomalyDetector:
+        "Train the autoencoder on `series` (all of it, or the first `split_ratio` for `seed`) and fix the yardstick; windows touching an `exclude` day are left out."
+        f, wins, _ = self.prepare(series, exclude)
+        keep = clean_windows(f.index, self.window, exclude)[:len(wins)]
+        if keep.sum() < self.min_train_windows:
+            raise DataError(f"{self.name}: only {keep.sum()} training windows are left once the excluded days are removed; "
+                            f"at least {self.min_train_windows} are needed")
         self.autoencoder = LSTMAutoencoder(dataclasses.replace(self.config.model, window_size=self.window), seed=self.config.data.random_seed)
-        self.autoencoder.fit(wins)
-        return self.calibrate(f, wins)
+        self.autoencoder.fit(wins[keep])
+        return self.calibrate(f, wins, keep=keep)
 
     def reconstruct(self, wins: np.ndarray, hidden: np.ndarray|None=None) -> np.ndarray:
         "Reconstruction of `wins` (n, window): the network's, or the detector's readout on `hidden` (computed when not given)."
@@ -173,8 +191,12 @@ class AnomalyDetector:
         w, b = self.readout if self.readout is not None else self.autoencoder.dense_weights()
         return (hidden @ w + b).astype('float32')
 
-    def calibrate(self, f: pd.DataFrame, wins: np.ndarray, hidden: np.ndarray|None=None) -> AnomalyDetector:
-        "Fit the readout (robust, `readout_ridge` set), then fix the threshold (seed) or the robust yardstick from the training errors."
+    def calibrate(self, f: pd.DataFrame, wins: np.ndarray, hidden: np.ndarray|None=None, keep=None) -> AnomalyDetector:
+        "Fit the readout (robust, `readout_ridge` set), then fix the threshold (seed) or the robust yardstick from the training errors of the `keep` windows (default all)."
+        days = f.index[self.window - 1:][:len(wins)]
+        if keep is not None:
+            keep = np.asarray(keep, bool)
+            wins, days, hidden = wins[keep], days[keep], None if hidden is None else hidden[keep]
         ridge, self.readout = self.config.detection.readout_ridge, None
         if self.method != 'seed' and ridge is not None:
             if hidden is None: hidden = self.autoencoder.hidden(wins)
@@ -185,7 +207,7 @@ class AnomalyDetector:
             self.threshold = sigma_threshold(self.train_errors, self.config.detection.lstm_sigma_multiplier)
         else:
             self.train_errors = self._day_errors(wins, recon)
-            self.stats = robust_stats(self.train_errors, f.index[self.window - 1:][:len(wins)])
+            self.stats = robust_stats(self.train_errors, days)
             med, scale = self.stats.get('other', self.stats.get('all'))
             self.threshold = med + self.config.detection.z_threshold * scale
         return self
@@ -194,7 +216,7 @@ class AnomalyDetector:
         "Each window's error on its last day (the day it scores), from the reconstruction `recon` (see `reconstruct`)."
         return np.abs(np.asarray(wins)[:, -1] - recon[:, -1])
 
-# %% ../nbs/03_detector.ipynb #42789317
+# %% ../nbs/03_detector.ipynb #ddca95ac
 @patch
 def score(self: AnomalyDetector, series) -> pd.DataFrame:
     "One row per day from the end of the first window on: cost, expected cost, error, flags, score, strong or not."
@@ -237,24 +259,30 @@ def fit_score(self: AnomalyDetector, series) -> pd.DataFrame:
     "Fit on `series`, then score all of it."
     return self.fit(series).score(series)
 
-# %% ../nbs/03_detector.ipynb #8667600e
+# %% ../nbs/03_detector.ipynb #d52e4db4
 @patch
 def save(self: AnomalyDetector, path: str|Path) -> Path:
     "Save the trained detector to `path.keras` + `path.json`."
     if self.autoencoder is None: raise CloudAnomalyError("nothing to save: the detector is not trained yet")
-    return self.autoencoder.save(path, {'scaler': self.scaler.to_dict(), 'threshold': self.threshold,
-                                        'stats': self.stats, 'window': self.window,
-                                        'readout': None if self.readout is None else {'weights': [float(v) for v in self.readout[0]],
-                                                                                      'intercept': self.readout[1]},
-                                        'train_end': self.train_end.isoformat(), 'name': self.name,
-                                        'config': self.config.to_dict()})
+    return self.autoencoder.save(path, self.state())
+
+@patch
+def state(self: AnomalyDetector) -> dict:
+    "Everything but the network, as plain JSON-ready values: scaler, threshold, yardstick, readout, window, end of training, config."
+    return {'scaler': self.scaler.to_dict(), 'threshold': self.threshold, 'stats': self.stats, 'window': self.window,
+            'readout': None if self.readout is None else {'weights': [float(v) for v in self.readout[0]], 'intercept': self.readout[1]},
+            'train_end': self.train_end.isoformat(), 'name': self.name, 'config': self.config.to_dict()}
 
 @patch(cls_method=True)
 def load(cls: AnomalyDetector, path: str|Path) -> AnomalyDetector:
     "Load a detector saved with `save`."
-    ae, meta = load_autoencoder(path)
+    return cls.from_state(*load_autoencoder(path))
+
+@patch(cls_method=True)
+def from_state(cls: AnomalyDetector, autoencoder, meta: dict) -> AnomalyDetector:
+    "A detector from its network (`LSTMAutoencoder` or shared `AutoencoderEnsemble`) and the `state` dict."
     det = cls(Config.from_dict(meta['config']), name=meta['name'])
-    det.autoencoder, det.scaler = ae, MinMaxScaler.from_dict(meta['scaler'])
+    det.autoencoder, det.scaler = autoencoder, MinMaxScaler.from_dict(meta['scaler'])
     det.threshold, det.train_end = meta['threshold'], pd.Timestamp(meta['train_end'])
     det.window = meta.get('window', det.config.model.window_size)
     det.stats = {k: tuple(v) for k, v in meta['stats'].items()} if meta.get('stats') else None

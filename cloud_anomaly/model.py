@@ -89,6 +89,7 @@ def hidden(self: LSTMAutoencoder, windows, batch_size: int=4096) -> np.ndarray:
         self._hidden_model = (self.model, keras.Model(self.model.input, self.model.get_layer('decoder').output))
     x = _as_3d(windows)
     if len(x) == 0: return np.zeros((0, self.config.window_size, self.config.lstm_units), dtype='float32')
+    if len(x) <= batch_size: return np.asarray(self._hidden_model[1](x, training=False))   # one batch: a direct call skips predict's set-up
     return np.asarray(self._hidden_model[1].predict(x, batch_size=batch_size, verbose=0))
 
 @patch

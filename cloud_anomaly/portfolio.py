@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from .config import Config, ConfigError, CloudAnomalyError
 from .data import DataError, customer_series
-from .detector import AnomalyDetector, RESULT_COLUMNS
+from .detector import AnomalyDetector, RESULT_COLUMNS, clean_windows
 from .model import LSTMAutoencoder, AutoencoderEnsemble
 
 # %% auto #0
@@ -52,9 +52,12 @@ class SharedDetector:
         self.window = sizes.pop()
         return ready
 
-    def fit(self, series: dict) -> SharedDetector:
-        "Train the shared autoencoder on windows sampled from all of `series` ({customer: series})."
-        self._fit(self._prepare(series))
+    def fit(self, series: dict, exclude: dict|None=None) -> SharedDetector:
+        "Train the shared autoencoder on windows sampled from all of `series` ({customer: series}), without windows touching `exclude` ({customer: days})."
+        ready = self._prepare(series)
+        if exclude:
+            ready = {c: (f, wins[clean_windows(f.index, self.window, exclude.get(c))[:len(wins)]]) for c, (f, wins) in ready.items()}
+        self._fit(ready)
         return self
 
     def _fit(self, ready: dict):

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 root = Path(__file__).resolve().parent.parent
-SLOW = {'09_evaluation', '03b_portfolio', '06_pipeline', '06b_spark', '07_cli'}
+SLOW = {'09_evaluation', '03b_portfolio', '06_pipeline', '06b_spark', '06d_monitor', '07_cli'}
 SKIP = re.compile(r'^#\|\s*eval:\s*false|nbdev_export\(', re.M)
 
 def execute(path: Path) -> str:
