@@ -15,8 +15,9 @@ from .config import Config, ConfigError, CloudAnomalyError, PRESETS
 log = logging.getLogger('cloud_anomaly')
 
 # %% auto #0
-__all__ = ['log', 'COMMANDS', 'cloud_anomaly_cli', 'make_config', 'cli_parser', 'report_head', 'format_report', 'train_cli',
-           'monitor_cli', 'monitor_report', 'feedback_cli', 'history_cli', 'quiet_native_stderr', 'run_cli', 'main']
+__all__ = ['log', 'COMMANDS', 'cloud_anomaly_cli', 'make_config', 'customer_list', 'require_channel', 'cli_parser', 'report_head',
+           'format_report', 'train_cli', 'monitor_cli', 'monitor_report', 'feedback_cli', 'history_cli',
+           'quiet_native_stderr', 'run_cli', 'main']
 
 # %% ../nbs/07_cli.ipynb #6aadc5d0
 def cloud_anomaly_cli(
@@ -39,13 +40,11 @@ def cloud_anomaly_cli(
         cfg.data.customer_id = int(customer_id) if customer_id.strip().isdigit() and not customer_id.startswith('0') else customer_id.strip()
     if data_file is None and not use_mock_data:
         raise CloudAnomalyError("no input: give --data-file FILE, or --use-mock-data to try it on generated data")
-    if notify and not cfg.alerts.channels:
-        raise CloudAnomalyError("--notify needs a channel: set SLACK_WEBHOOK_URL, or smtp_host and email_to in the [alerts] section of the config")
+    if notify: require_channel(cfg)
     from cloud_anomaly.pipeline import AnomalyDetectionPipeline   # imports TensorFlow: only when there is work to do
     pipe = AnomalyDetectionPipeline(cfg)
     if many:
-        ids = 'all' if customer_id.strip().lower() == 'all' else [c.strip() for c in customer_id.split(',') if c.strip()]
-        anomaly_df, explained, skipped = pipe.run_many(ids, data_file=data_file, use_mock_data=use_mock_data, save_plot=save_plot,
+        anomaly_df, explained, skipped = pipe.run_many(customer_list(customer_id), data_file=data_file, use_mock_data=use_mock_data, save_plot=save_plot,
                                                        use_llm_api=use_llm_api, output=output)
         for cid, r in anomaly_df.groupby('customer_id', sort=False):
             print(report_head(r, explained[explained.customer_id == cid]))
@@ -79,6 +78,15 @@ def make_config(config: str|None=None, preset: str|None=None, sharing: str|None=
             for k, v in values.items(): setattr(getattr(cfg, section), k, v)
     if sharing is not None: cfg.model.sharing = sharing
     return cfg
+
+def customer_list(customer_id: str|None):
+    "`--customer-id` as `run_many` and `monitor` take it: 'all' (also when not given) or a list of keys."
+    return 'all' if customer_id is None or customer_id.strip().lower() == 'all' else [c.strip() for c in customer_id.split(',') if c.strip()]
+
+def require_channel(cfg: Config):
+    "Stop with a clear message when `--notify` has no alert channel to send to."
+    if not cfg.alerts.channels:
+        raise CloudAnomalyError("--notify needs a channel: set SLACK_WEBHOOK_URL, or smtp_host and email_to in the [alerts] section of the config")
 
 # %% ../nbs/07_cli.ipynb #0e6adcb4
 def cli_parser(func, prog: str, positional=(), epilog: str|None=None) -> argparse.ArgumentParser:
@@ -126,15 +134,12 @@ def _monitor_input(cfg: Config, data_file, use_mock_data):
     from cloud_anomaly.pipeline import AnomalyDetectionPipeline
     pipe = AnomalyDetectionPipeline(cfg)
     if data_file is not None: return pipe.load_data(data_file=data_file)
-    return pipe.load_data(pipe.mock_frame([cfg.data.customer_id, 901, 902]))
+    return pipe.load_data(pipe.mock_frame())
 
 def _store(path, create: bool=False):
     if not path: raise CloudAnomalyError("give the store folder with --store PATH")
     from cloud_anomaly.store import Store
     return Store(path, create=create)
-
-def _ids(customer_id):
-    return 'all' if customer_id is None or customer_id.strip().lower() == 'all' else [c.strip() for c in customer_id.split(',') if c.strip()]
 
 def train_cli(
     store: str=None,             # folder of the monitoring store (created when missing)
@@ -151,7 +156,7 @@ def train_cli(
     frame = _monitor_input(cfg, data_file, use_mock_data)
     from cloud_anomaly.monitor import train
     with _store(store, create=True) as st:
-        t = train(frame, st, cfg, _ids(customer_id), as_of, progress=verbose)
+        t = train(frame, st, cfg, customer_list(customer_id), as_of, progress=verbose)
         mode = st.get_meta('sharing')
     ok = t[t.status == 'trained']
     print(f"trained {len(ok)} customers ({'shared networks, a readout each' if mode == 'shared' else 'one model each'}), "
@@ -175,11 +180,10 @@ def monitor_cli(
     cfg = make_config(config) if config else None
     with _store(store) as st:
         base = cfg or Config.from_dict(st.get_meta('config') or {})
-        if notify and not base.alerts.channels:
-            raise CloudAnomalyError("--notify needs a channel: set SLACK_WEBHOOK_URL, or smtp_host and email_to in the [alerts] section of the config")
+        if notify: require_channel(base)
         frame = _monitor_input(base, data_file, use_mock_data)
         from cloud_anomaly.monitor import monitor
-        rep = monitor(frame, st, cfg, _ids(customer_id), as_of, use_llm_api, notify, progress=verbose)
+        rep = monitor(frame, st, cfg, customer_list(customer_id), as_of, use_llm_api, notify, progress=verbose)
     print(monitor_report(rep))
     if output:
         from cloud_anomaly.pipeline import atomic_write

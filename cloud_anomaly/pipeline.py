@@ -59,10 +59,11 @@ class AnomalyDetectionPipeline:
         if use_mock_data: return self.load_data(self.mock_frame([d.customer_id]))
         raise CloudAnomalyError("no input: pass df=..., data_file=... or use_mock_data=True")
 
-    def mock_frame(self, customer_ids) -> pd.DataFrame:
-        "Mock line items (service x region) of `customer_ids`, seeded by the config, with the config's column names."
+    def mock_frame(self, customer_ids=None) -> pd.DataFrame:
+        "Mock line items (service x region) of `customer_ids` (default: `data.customer_id`, 901 and 902), seeded by the config, with the config's column names."
         d = self.config.data
-        mock = generate_mock_data(list(customer_ids), seed=d.random_seed, breakdown=True)
+        ids = [d.customer_id, 901, 902] if customer_ids is None else list(customer_ids)
+        mock = generate_mock_data(ids, seed=d.random_seed, breakdown=True)
         return mock.rename(columns={'Date': d.date_column, 'CustomerID': d.customer_column, 'TotalCost': d.cost_column})
 
     def resolve_customer(self, frame: pd.DataFrame, customer_id=None):
@@ -112,7 +113,7 @@ def run_many(self: AnomalyDetectionPipeline, customer_ids='all', df: pd.DataFram
              output: str|Path|None=None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     "Run customers one by one; returns (result table, explained strong anomalies, skipped customers with reasons)."
     if df is None and data_file is None and use_mock_data:
-        df = self.mock_frame([self.config.data.customer_id, 901, 902] if customer_ids == 'all' else customer_ids)
+        df = self.mock_frame(None if customer_ids == 'all' else customer_ids)
     frame = self.load_data(df, use_mock_data, data_file)
     keys = frame[self.config.data.customer_column].astype(str)
     ids = list(pd.unique(keys)) if customer_ids == 'all' else [str(c).strip() for c in customer_ids]
