@@ -12,7 +12,7 @@ import argparse, logging, os, sys, time
 from pathlib import Path
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '3')
 import numpy as np, pandas as pd
-from cloud_anomaly.evaluation import labelled_series, run_benchmark, benchmark_table, BENCH_METHODS
+from harness import labelled_series, run_benchmark, benchmark_table, BENCH_METHODS
 
 def main(argv=None):
     here = Path(__file__).resolve()

@@ -9,7 +9,7 @@ from email.message import EmailMessage
 from pathlib import Path
 import pandas as pd
 from .config import AlertConfig, CloudAnomalyError
-from .explainer import money, when
+from .output import money, when
 
 log = logging.getLogger(__name__)
 

@@ -26,7 +26,7 @@ def cloud_anomaly_cli(
     customer_id: str=None,       # customer to analyse, a comma-separated list, or 'all' (default: the only one in the data, else data.customer_id)
     save_plot: str=None,         # save the figure to this file (.png, .svg, .pdf); a folder for several customers
     output: str=None,            # write the full result table (one row per scored day) to this CSV
-    config: str=None,            # TOML file with [model], [detection], [llm] and [data] settings
+    config: str=None,            # TOML file with any of the sections [model], [detection], [llm], [data], [alerts], [monitor]
     preset: str=None,            # 'seed': the method exactly as first described (default: the robust detector)
     sharing: str=None,           # 'per-customer', 'shared' (one model for all customers of the run) or 'auto' (default: shared from 20 customers)
     use_llm_api: store_true=False, # let Gemini write the explanations (needs GEMINI_API_KEY)
@@ -44,20 +44,22 @@ def cloud_anomaly_cli(
     from cloud_anomaly.pipeline import AnomalyDetectionPipeline   # imports TensorFlow: only when there is work to do
     pipe = AnomalyDetectionPipeline(cfg)
     if many:
-        anomaly_df, explained, skipped = pipe.run_many(customer_list(customer_id), data_file=data_file, use_mock_data=use_mock_data, save_plot=save_plot,
-                                                       use_llm_api=use_llm_api, output=output)
+        res = pipe.run_many(customer_list(customer_id), data_file=data_file, use_mock_data=use_mock_data, save_plot=save_plot,
+                            use_llm_api=use_llm_api, output=output)
+        anomaly_df, explained = res
         for cid, r in anomaly_df.groupby('customer_id', sort=False):
             print(report_head(r, explained[explained.customer_id == cid]))
-        print(format_report(anomaly_df, explained, pipe.kind, many=True))
-        for _, s in skipped.iterrows(): print(f"skipped: {s.reason}")
-        sm = pipe.summary
+        print(format_report(anomaly_df, explained, res.kind, many=True))
+        for _, s in res.skipped.iterrows(): print(f"skipped: {s.reason}")
+        sm = res.summary
         print(f"portfolio: {sm['customers_scanned']} customers scanned, {sm['customers_skipped']} skipped, "
               f"{sm['strong_anomalies']} strong anomalies, ${sm['money_at_stake']:,.0f} at stake")
     else:
         cid = customer_id.strip() if customer_id is not None else None
-        anomaly_df, explained = pipe.run(data_file=data_file, use_mock_data=use_mock_data, save_plot=save_plot,
-                                         use_llm_api=use_llm_api, output=output, customer_id=cid)
-        print(format_report(anomaly_df, explained, pipe.kind))
+        res = pipe.run(data_file=data_file, use_mock_data=use_mock_data, save_plot=save_plot,
+                       use_llm_api=use_llm_api, output=output, customer_id=cid)
+        anomaly_df, explained = res
+        print(format_report(anomaly_df, explained, res.kind))
     if save_plot: print(f"plot{'s' if many else ''} saved to {save_plot}")
     if output: print(f"result table saved to {output}")
     delivered = True
@@ -102,7 +104,7 @@ def cli_parser(func, prog: str, positional=(), epilog: str|None=None) -> argpars
 # %% ../nbs/07_cli.ipynb #36ba5d37
 def report_head(anomaly_df, explained, many: bool=False) -> str:
     "The report's summary line: who, how many days, flags and strong anomalies."
-    from cloud_anomaly.explainer import when
+    from cloud_anomaly.output import when
     who = f"{anomaly_df.customer_id.nunique()} customers" if many else f"customer {anomaly_df.customer_id.iloc[0] if len(anomaly_df) else '?'}"
     return (f"{who}: {len(anomaly_df)} {'days' if _daily(anomaly_df) else 'steps'} scored ({when(anomaly_df.date.min())} to {when(anomaly_df.date.max())}), "
             f"{int(anomaly_df.lstm_flag.sum())} LSTM flags, {int(anomaly_df.decrease_flag.sum())} decrease flags, "
@@ -110,7 +112,7 @@ def report_head(anomaly_df, explained, many: bool=False) -> str:
 
 def format_report(anomaly_df, explained, kind: str='cost', many: bool=False) -> str:
     "A plain-text report: a summary line and a table of the strong anomalies with their explanations."
-    from cloud_anomaly.explainer import amount, when
+    from cloud_anomaly.output import amount, when
     fmt = lambda x: amount(x, kind)
     head = report_head(anomaly_df, explained, many)
     if not len(explained): return head + "\nno strong anomalies"
@@ -147,7 +149,7 @@ def train_cli(
     use_mock_data: store_true=False, # train on generated mock data (three customers)
     customer_id: str=None,       # comma-separated customers to train (default: all in the data)
     as_of: str=None,             # use the data up to this day only (default: all of it)
-    config: str=None,            # TOML file with settings ([model], [detection], [monitor], ...); kept in the store
+    config: str=None,            # TOML file with any of [model], [detection], [llm], [data], [alerts], [monitor]; kept in the store
     sharing: str=None,           # 'per-customer', 'shared' or 'auto' (default: shared from 20 customers)
     verbose: store_true=False,   # log progress and TensorFlow's own messages
 ) -> bool:
@@ -170,7 +172,7 @@ def monitor_cli(
     use_mock_data: store_true=False, # monitor generated mock data (three customers)
     customer_id: str=None,       # comma-separated customers to monitor (default: all in the data)
     as_of: str=None,             # see the data up to this day only (default: all of it)
-    config: str=None,            # TOML file with settings (default: the ones kept by `train`)
+    config: str=None,            # TOML file with any of [model], [detection], [llm], [data], [alerts], [monitor] (default: the ones kept by `train`)
     use_llm_api: store_true=False, # let Gemini write the explanations (needs GEMINI_API_KEY)
     notify: store_true=False,    # send the new anomalies to the [alerts] channels (SLACK_WEBHOOK_URL, email)
     output: str=None,            # write the days scored by this run to this CSV
@@ -186,13 +188,13 @@ def monitor_cli(
         rep = monitor(frame, st, cfg, customer_list(customer_id), as_of, use_llm_api, notify, progress=verbose)
     print(monitor_report(rep))
     if output:
-        from cloud_anomaly.pipeline import atomic_write
+        from cloud_anomaly.output import atomic_write
         atomic_write(output, lambda p: rep.scored.to_csv(p, index=False)); print(f"days scored saved to {output}")
     return rep.delivered
 
 def monitor_report(rep) -> str:
     "The morning report of a monitor run: what was scored, new anomalies with their ids, suppressed ones, retrained models."
-    from cloud_anomaly.explainer import money, when
+    from cloud_anomaly.output import money, when
     t = rep.scored
     span = f" ({when(t.date.min())}{'' if t.date.min() == t.date.max() else ' to ' + when(t.date.max())})" if len(t) else ''
     lines = [f"monitor: {t.customer_id.nunique() if len(t) else 0} customers, {len(t)} new days scored{span}, "
@@ -234,10 +236,10 @@ def history_cli(
 ) -> bool:
     "List the anomalies of a monitoring store with their verdicts, newest first."
     from cloud_anomaly.store import history
-    from cloud_anomaly.explainer import money
+    from cloud_anomaly.output import money
     with _store(store) as st: h = history(st, customer_id, since, until, verdict)
     if output:
-        from cloud_anomaly.pipeline import atomic_write
+        from cloud_anomaly.output import atomic_write
         atomic_write(output, lambda p: h.to_csv(p, index=False))
     if not len(h): print("no anomalies"); return True
     t = h.assign(id=h.anomaly_id, at_stake=h.impact.map(money), verdict=h.verdict.fillna('-'), explanation=h.explanation.fillna(''),

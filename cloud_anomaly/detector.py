@@ -11,7 +11,7 @@ import pandas as pd
 from fastcore.basics import patch
 from .config import Config, CloudAnomalyError
 from .data import DataError, MinMaxScaler, make_windows
-from .evaluation import to_events
+from .stats import to_events, mad_scale
 from .model import LSTMAutoencoder, load_autoencoder
 
 # %% auto #0
@@ -55,8 +55,7 @@ def robust_stats(errors, times=None, min_group: int=6, floor: float=1e-3) -> dic
     first = (t.day == 1) if t is not None and len(t) and (t == t.normalize()).all() else np.zeros(len(e), bool)
     parts = {'month_start': first, 'other': ~first} if first.sum() >= min_group else {'all': np.ones(len(e), bool)}
     for g, m in parts.items():
-        med = float(np.median(e[m])); mad = float(np.median(np.abs(e[m] - med)))
-        out[g] = (med, max(1.4826 * mad, floor))
+        out[g] = (float(np.median(e[m])), max(mad_scale(e[m]), floor))
     return out
 
 def robust_z(errors, stats: dict, times=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -77,8 +76,8 @@ def select_events(z, k: float=5.0, gap: int=3, prune: float=0.13, max_events: in
     if not runs: return out
     peaks = np.array([z[a:b + 1].max() for a, b in runs]); order = np.argsort(-peaks, kind='stable')
     if prune:
-        ref = np.r_[peaks[order], k]
-        big = np.flatnonzero((ref[:-1] - ref[1:]) / ref[:-1] >= prune)
+        ranked = np.r_[peaks[order], k]                                   # peaks, largest first, then the threshold
+        big = np.flatnonzero((ranked[:-1] - ranked[1:]) / ranked[:-1] >= prune)
         order = order[:big[-1] + 1 if len(big) else 0]
     if max_events is not None: order = order[:max(1, max_events)]
     for n, j in enumerate(sorted(order), 1): a, b = runs[j]; out[a:b + 1] = n

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from .config import DataConfig
-from .explainer import money
+from .output import money
 
 # %% auto #0
 __all__ = ['SHORT_NAMES', 'line_label', 'line_items', 'expected_levels', 'top_drivers', 'drivers_text', 'explain_drivers']

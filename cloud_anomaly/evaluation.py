@@ -9,11 +9,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from .data import DataError
+from .stats import to_events, mad_scale
 
 # %% auto #0
-__all__ = ['SCENARIOS', 'BENCH_METHODS', 'calculate_metrics', 'to_events', 'event_metrics', 'event_scores', 'sum_event_metrics',
-           'label_windows', 'nab_series', 'nab_probation_end', 'mock_scenarios', 'rolling_mad_flags',
-           'isolation_forest_flags', 'labelled_series', 'detect_flags', 'run_benchmark', 'benchmark_table']
+__all__ = ['SCENARIOS', 'calculate_metrics', 'event_metrics', 'event_scores', 'sum_event_metrics', 'label_windows', 'nab_series',
+           'nab_probation_end', 'mock_scenarios', 'rolling_mad_flags', 'isolation_forest_flags']
 
 # %% ../nbs/09_evaluation.ipynb #a10ba8d3
 def calculate_metrics(y_true, y_pred) -> dict:
@@ -25,18 +25,6 @@ def calculate_metrics(y_true, y_pred) -> dict:
     rec = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
     return {'precision': prec, 'recall': rec, 'f1': f1, 'tp': tp, 'fp': fp, 'fn': fn}
-
-# %% ../nbs/09_evaluation.ipynb #cc7e62d0
-def to_events(flags, times=None, max_gap: int=0) -> list[tuple]:
-    "Runs of True in `flags` as (start, end) index pairs (or times), merging runs at most `max_gap` steps apart."
-    f = np.asarray(flags, bool)
-    idx = np.flatnonzero(f)
-    if not len(idx): return []
-    breaks = np.flatnonzero(np.diff(idx) > max_gap + 1)
-    starts = np.r_[idx[0], idx[breaks + 1]]; ends = np.r_[idx[breaks], idx[-1]]
-    if times is None: return list(zip(starts.tolist(), ends.tolist()))
-    t = pd.DatetimeIndex(times)
-    return [(t[s], t[e]) for s, e in zip(starts, ends)]
 
 # %% ../nbs/09_evaluation.ipynb #0492293c
 def event_metrics(flags, times, windows: list[tuple], max_gap: int=0) -> dict:
@@ -122,8 +110,7 @@ def rolling_mad_flags(values, window: int=60, k: float=3.5) -> np.ndarray:
     x = pd.Series(np.asarray(values, float))
     prev = x.shift(1).rolling(window, min_periods=window)
     med = prev.median()
-    mad = x.shift(1).rolling(window, min_periods=window).apply(lambda a: np.median(np.abs(a - np.median(a))), raw=True)
-    scale = 1.4826 * mad
+    scale = x.shift(1).rolling(window, min_periods=window).apply(mad_scale, raw=True)
     floor = 1e-9 + 1e-6 * x.abs().rolling(window, min_periods=1).mean()
     z = (x - med) / np.maximum(scale, floor)
     return (z.abs() > k).fillna(False).to_numpy(bool)
@@ -142,74 +129,3 @@ def isolation_forest_flags(values, window: int=7, contamination: float=0.01, see
     pred = IsolationForest(n_estimators=200, contamination=contamination, random_state=seed).fit_predict(feats)
     flags[window - 1:] = pred == -1
     return flags
-
-# %% ../nbs/09_evaluation.ipynb #422f4eab
-BENCH_METHODS = ('seed', 'default', 'rolling MAD', 'IsolationForest')
-
-def labelled_series(nab_dir: str|Path|None=None, customers_per_scenario: int=4, n_days: int=730,
-                    nab_files: list|None=None, scenarios: list|None=None) -> list[dict]:
-    "Labelled series: dicts with family, name, series (index of times, column `cost`), windows and scored_from."
-    from cloud_anomaly.loaders import load_data
-    from cloud_anomaly.data import customer_series
-    from cloud_anomaly.config import DataConfig
-    out = []
-    if nab_dir is not None:
-        for _, r in nab_series(nab_dir).iterrows():
-            if nab_files is not None and r.file not in nab_files: continue
-            f = load_data(r.path)
-            s = customer_series(f, f.CustomerID.iloc[0], DataConfig(frequency='1h'), kind='metric')
-            s.index = s.index + pd.Timedelta(minutes=30)
-            fam = 'NAB real AWS' if r.family.startswith('real') else 'NAB artificial'
-            out.append({'family': fam, 'name': r.file, 'series': s, 'windows': r.windows, 'scored_from': nab_probation_end(s.index)})
-    for m in mock_scenarios(customers_per_scenario, n_days=n_days):
-        if scenarios is not None and m['scenario'] not in scenarios: continue
-        s = customer_series(m['frame'], m['customer'])
-        out.append({'family': 'mock cost', 'name': m['customer'], 'scenario': m['scenario'], 'series': s,
-                    'windows': m['windows'], 'scored_from': s.index[0]})
-    return out
-
-def detect_flags(method: str, series: pd.DataFrame, config_changes: dict|None=None) -> np.ndarray:
-    "One flag per step of `series` from `method` (one of `BENCH_METHODS`); `config_changes` tweak the detector's config."
-    x = series.cost.to_numpy(float)
-    if method == 'rolling MAD': return rolling_mad_flags(x)
-    if method == 'IsolationForest': return isolation_forest_flags(x)
-    if method not in ('seed', 'default'): raise ValueError(f"unknown method {method!r}; methods are {BENCH_METHODS}")
-    from cloud_anomaly.config import Config
-    from cloud_anomaly.detector import AnomalyDetector
-    d = Config.preset(method).to_dict()
-    for sec, kv in (config_changes or {}).items(): d[sec].update(kv)
-    flags = np.zeros(len(x), bool)
-    try: res = AnomalyDetector(Config.from_dict(d), name=method).fit_score(series)
-    except DataError: return flags                                      # e.g. a constant series: nothing to detect
-    if method == 'seed': strong = res.is_strong.to_numpy(bool) & ~res.in_training.to_numpy(bool)   # only the last 20 % is judged
-    else: strong = res.event.to_numpy() > 0                              # the detector's events, first to last strong day
-    flags[len(x) - len(res):] = strong
-    return flags
-
-def run_benchmark(series: list[dict], methods=BENCH_METHODS, config_changes: dict|None=None, progress: bool=False) -> pd.DataFrame:
-    "Event counts and seconds of every method on every labelled series: one row per (series, method)."
-    import time, logging
-    rows = []
-    for i, item in enumerate(series):
-        s = item['series']
-        for m in methods:
-            t0 = time.perf_counter()
-            fl = detect_flags(m, s, config_changes)
-            sec = time.perf_counter() - t0
-            fl = fl & (s.index >= item['scored_from'])
-            em = event_metrics(fl, s.index, item['windows'])
-            rows.append({'family': item['family'], 'series': item['name'], 'scenario': item.get('scenario', ''),
-                         'method': m, 'seconds': sec, 'flags': fl, **{k: em[k] for k in ('events', 'tp_events', 'fp', 'windows', 'found', 'delays')}})
-        if progress: logging.getLogger('cloud_anomaly').warning("%d/%d %s", i + 1, len(series), item['name'])
-    return pd.DataFrame(rows)
-
-def benchmark_table(runs: pd.DataFrame, by=('method', 'family')) -> pd.DataFrame:
-    "Precision, recall and event F1 from the summed counts of each group, with seconds per series."
-    rows = []
-    for key, g in runs.groupby(list(by), sort=False):
-        sc = sum_event_metrics(g.to_dict('records'))
-        rows.append({**dict(zip(by, key if isinstance(key, tuple) else (key,))), 'series': len(g),
-                     'windows': sc['windows'], 'found': sc['found'], 'false events': sc['fp'],
-                     'precision': round(sc['precision'], 3), 'recall': round(sc['recall'], 3),
-                     'event F1': round(sc['f1'], 3), 's/series': round(g.seconds.mean(), 2)})
-    return pd.DataFrame(rows)

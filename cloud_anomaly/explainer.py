@@ -9,19 +9,17 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 import numpy as np
 import pandas as pd
-from .config import LLMConfig
+from .config import Config, LLMConfig
+from .drivers import explain_drivers
+from .output import money, amount, when
 
 log = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'RETRY_STATUS', 'money', 'fit_text', 'when', 'amount', 'offline_explanation', 'build_prompt', 'clean_answer',
-           'redact', 'anonymize', 'on_topic', 'AnswerCache', 'BudgetExceeded', 'Explainer']
+__all__ = ['log', 'RETRY_STATUS', 'EXPLAINED_COLUMNS', 'fit_text', 'offline_explanation', 'build_prompt', 'clean_answer',
+           'redact', 'anonymize', 'on_topic', 'AnswerCache', 'BudgetExceeded', 'Explainer', 'explain_anomalies']
 
 # %% ../nbs/04_explainer.ipynb #63ef5419
-def money(x: float) -> str:
-    "Dollars without cents, with thousands separators and a leading minus for credits: `-$1,234`."
-    return ('-' if x < 0 else '') + f"${abs(x):,.0f}"
-
 def fit_text(parts: list[str], max_len: int) -> str:
     "Join `parts` with '', dropping parts from the end until it fits `max_len`; cut the first part as a last resort."
     for k in range(len(parts), 0, -1):
@@ -29,15 +27,6 @@ def fit_text(parts: list[str], max_len: int) -> str:
         if len(s) <= max_len: return s
     return parts[0][:max_len - 1].rstrip() + '…'
 
-# %% ../nbs/04_explainer.ipynb #9ea649a6
-def when(t) -> str:
-    "A timestamp as a day (`2024-05-03`), or with the time when it has one (`2014-02-14 14:30`)."
-    t = pd.Timestamp(t)
-    return t.strftime('%Y-%m-%d') if t == t.normalize() else t.strftime('%Y-%m-%d %H:%M')
-
-def amount(x: float, kind: str='cost') -> str:
-    "Money for cost data, a plain number (3 significant digits) for usage metrics."
-    return money(x) if kind == 'cost' else f"{x:,.3g}"
 
 # %% ../nbs/04_explainer.ipynb #07a62bbf
 def offline_explanation(row, max_len: int=70,
@@ -229,3 +218,18 @@ class Explainer:
         out['explanation'] = [p[0] for p in pairs]
         out['explanation_source'] = [p[1] for p in pairs]
         return out
+
+# %% ../nbs/04_explainer.ipynb #e3b60d76
+EXPLAINED_COLUMNS = ['date', 'cost', 'expected_cost', 'impact', 'pct_change', 'anomaly_score', 'lstm_flag',
+                     'decrease_flag', 'driver', 'driver_impact', 'driver_share', 'driver_coverage', 'drivers', 'explanation',
+                     'explanation_source']
+
+def explain_anomalies(frame: pd.DataFrame, customer_id, anomaly_df: pd.DataFrame, config: Config, use_llm_api: bool=False) -> pd.DataFrame:
+    "The strong anomalies of one customer's result table with their drivers (from `frame`'s breakdown columns) and an explanation each."
+    kind = frame.attrs.get('kind', 'cost')
+    strong = anomaly_df[anomaly_df.is_strong]
+    log.info("customer %s: %d strong anomalies, %d LSTM flags, %d decrease flags", customer_id, len(strong),
+             anomaly_df.lstm_flag.sum(), anomaly_df.decrease_flag.sum())
+    strong = explain_drivers(strong, frame, customer_id, frame.attrs.get('dimensions') or [], config.data)
+    explained = Explainer(config.llm, use_llm_api, kind=kind, private_ids=[customer_id]).explain(strong)
+    return explained[['customer_id'] + EXPLAINED_COLUMNS].reset_index(drop=True)

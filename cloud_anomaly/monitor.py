@@ -4,7 +4,7 @@
 
 # %% ../nbs/06d_monitor.ipynb #87f75b9c
 from __future__ import annotations
-import itertools, json, logging, os, time
+import itertools, json, logging
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
@@ -12,19 +12,18 @@ import pandas as pd
 from tqdm.auto import tqdm
 from .config import Config, ConfigError, CloudAnomalyError
 from .data import DataError, make_windows
+from .stats import mad_scale
 from .detector import AnomalyDetector, robust_z, select_events, pct_change, decrease_flags, min_days, clean_windows
 from .model import load_autoencoder
-from .portfolio import SharedDetector, portfolio_series
-from .pipeline import AnomalyDetectionPipeline
-from .store import (Store, StoreError, run_lock, start_run, finish_run, new_model_path, clean_models,
-                                 day_key, now_utc)
+from .portfolio import SharedDetector, portfolio_series, shares
+from .explainer import explain_anomalies
+from .store import Store, StoreError, run_lock, start_run, finish_run, new_model_path, clean_models, day_key
 
 log = logging.getLogger(__name__)
 
 # %% auto #0
 __all__ = ['log', 'MONITOR_COLUMNS', 'day_verdicts', 'rules_table', 'trailing_z', 'lookback_start', 'model_table', 'fit_customer',
-           'watch', 'group_anomalies', 'verdict_days', 'train', 'MonitorReport', 'days_to_score', 'monitor',
-           'scored_days', 'plot_monitoring']
+           'watch', 'group_anomalies', 'train', 'MonitorReport', 'days_to_score', 'monitor', 'plot_monitoring']
 
 # %% ../nbs/06d_monitor.ipynb #5c10c6dc
 def day_verdicts(z, positions, k: float=5.0, gap: int=3, prune: float=0.13, rate: float=0.01, lookback: int=365) -> np.ndarray:
@@ -50,7 +49,7 @@ def rules_table(series: pd.DataFrame, days, config: Config|None=None) -> pd.Data
         prev = cost[max(0, i - m.rules_days):i]
         dec = bool(decrease_flags(pct[i:i + 1], c.decrease_threshold)[0])
         if len(prev) >= 7:
-            med = float(np.median(prev)); scale = max(1.4826 * float(np.median(np.abs(prev - med))), 0.01 * abs(med), 1e-9)
+            med = float(np.median(prev)); scale = max(mad_scale(prev), 0.01 * abs(med), 1e-9)
             z = (cost[i] - med) / scale
             spike = bool(z > m.spike_z); strong = spike or (dec and z < -m.spike_z)
             exp, thr, score = med, med + m.spike_z * scale, abs(z) / m.spike_z
@@ -93,14 +92,15 @@ def model_table(det: AnomalyDetector, series: pd.DataFrame, days, config: Config
     res = det.result(f, wins, det.reconstruct(wins) if recon is None else recon)   # rows for steps lo + w - 1 .. p1
     z = trailing_z(res.error.to_numpy(), det.stats, res.date, m.yardstick_days)
     if exclude is not None and len(exclude): z[res.date.isin(pd.DatetimeIndex(exclude)).to_numpy()] = 0.0
-    off, new = lo + w - 1, np.arange(p0, p1 + 1) - (lo + w - 1)
+    first_row = lo + w - 1                                                  # the step of the first row of `res`
+    new = np.arange(p0, p1 + 1) - first_row
     strong = day_verdicts(z, new, c.z_threshold, w // 2, c.prune, c.max_event_rate, m.lookback_days)
     drift, cost, k = None, series.cost.to_numpy(float), m.drift_days
-    ref = float(np.median(cost[max(0, after - k):after]))
+    level_before = float(np.median(cost[max(0, after - k):after]))   # the usual cost before training ended
     for n, p in enumerate(range(p0, p1 + 1)):
         if p - after < k: continue
-        if np.median(z[p - k - off:p - off]) > m.drift_z: drift = (n, 'errors'); break
-        if ref > 0 and abs(float(np.median(cost[p - k:p])) / ref - 1) > m.drift_level: drift = (n, 'level'); break
+        if np.median(z[p - k - first_row:p - first_row]) > m.drift_z: drift = (n, 'errors'); break
+        if level_before > 0 and abs(float(np.median(cost[p - k:p])) / level_before - 1) > m.drift_level: drift = (n, 'level'); break
     t = res.iloc[new].drop(columns=['event', 'in_training', 'filled']).assign(is_strong=strong, spike_flag=False, method='model')
     return t.reset_index(drop=True)[MONITOR_COLUMNS[1:-2]], drift
 
@@ -137,7 +137,7 @@ def watch(series: pd.DataFrame, days, detector: AnomalyDetector|None, config: Co
             except CloudAnomalyError as e:
                 log.warning("%s: not retrained before %s (%s); keeping the %s", fit.__name__, day_key(d), e, 'rules' if det is None else 'old model')
                 reason = None
-        ref = len(models) - 1 if models else -1
+        model_index = len(models) - 1 if models else -1                      # -1: the model the customer came with
         if det is None:
             j = i + 1
             while j < len(days) and idx.searchsorted(days[j]) < need: j += 1
@@ -148,7 +148,7 @@ def watch(series: pd.DataFrame, days, detector: AnomalyDetector|None, config: Co
             if drift is not None and drift[0] == 0 and tried: drift = (1, drift[1])   # retraining failed: score this day with what there is
             if drift is not None:
                 t, j, pending = t.iloc[:drift[0]], i + drift[0], f"drift ({drift[1]})"
-        parts.append(t.assign(model=ref if det is not None else -1, retrained=''))
+        parts.append(t.assign(model=model_index if det is not None else -1, retrained=''))
         if reason and len(t): parts[-1].loc[parts[-1].index[0], 'retrained'] = reason
         i = j
     table = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else pd.DataFrame(columns=MONITOR_COLUMNS[1:])
@@ -182,24 +182,9 @@ def _up_to(frame: pd.DataFrame, as_of, config: Config) -> pd.DataFrame:
     return out
 
 def _customers(frame: pd.DataFrame, customer_ids, config: Config) -> list[str]:
+    "The customers a run covers: the listed ones, or every customer of `frame` ('all' or None), sorted."
     keys = frame[config.data.customer_column].astype(str).str.strip()
     return sorted(pd.unique(keys)) if customer_ids in (None, 'all') else [str(c).strip() for c in customer_ids]
-
-def verdict_days(store: Store, customer_id=None) -> dict:
-    "{customer: days} of the anomalies the user called false positive or planned: left out of training."
-    q = "SELECT customer_id, start_date, end_date FROM anomalies WHERE verdict IN ('false_positive', 'planned')"
-    rows = store.query(q + (' AND customer_id = ?' if customer_id is not None else ''), (str(customer_id),) if customer_id is not None else ())
-    out = {}
-    for r in rows.itertuples():
-        out[r.customer_id] = out.get(r.customer_id, pd.DatetimeIndex([])).union(pd.date_range(r.start_date, r.end_date))
-    return out
-
-def _save_customer(db, store: Store, customer_id: str, det: AnomalyDetector, reason: str, run_id: int, shared_id: int|None, path: str|None) -> int:
-    "Record `det` as the customer's active model (inside the caller's transaction); returns its id."
-    db.execute("UPDATE models SET active = 0 WHERE customer_id = ? AND kind = 'customer' AND active = 1", (customer_id,))
-    return db.execute("INSERT INTO models (customer_id, kind, path, shared_id, detector, train_end, reason, run_id, created_at) "
-                      "VALUES (?, 'customer', ?, ?, ?, ?, ?, ?, ?)",
-                      (customer_id, path, shared_id, json.dumps(det.state()), day_key(det.train_end), reason, run_id, now_utc())).lastrowid
 
 def _write_network(store: Store, det: AnomalyDetector, shared: bool) -> str|None:
     "Write a customer's own network as .keras + JSON before the transaction that records it (nothing for shared networks)."
@@ -207,30 +192,31 @@ def _write_network(store: Store, det: AnomalyDetector, shared: bool) -> str|None
     p = new_model_path(store); det.save(p)
     return p.name
 
+def _record_model(store: Store, customer_id: str, det: AnomalyDetector, reason: str, run_id: int, shared_id, path) -> int:
+    "Record `det` as the customer's active model, inside the caller's transaction; returns its id."
+    return store.add_customer_model(customer_id, det.state(), det.train_end, reason, run_id, shared_id, path)
+
 def train(frame: pd.DataFrame, store: Store, config: Config|None=None, customer_ids='all', as_of=None, progress: bool=False) -> pd.DataFrame:
     "Fit and store the models of the customers of `frame`; one row per customer: trained or skipped, with training end or reason."
-    cfg = config or Config()
+    cfg = (config or Config()).validated()
     if cfg.detection.method != 'robust': raise ConfigError("monitoring needs detection.method = 'robust' (the seed method has no daily yardstick)")
     frame = _up_to(frame, as_of, cfg)
     with run_lock(store, 'train', cfg.monitor.lock_timeout):
         run = start_run(store, 'train'); clean_models(store)
         series, skipped = portfolio_series(frame, _customers(frame, customer_ids, cfg), cfg.data, kind=frame.attrs.get('kind', 'cost'))
-        exclude, networks, shared_id, done = verdict_days(store), None, None, []
-        shared = AnomalyDetectionPipeline(cfg).shares(len(series))
+        exclude, networks, shared_id, done = store.verdict_days(), None, None, []
+        shared = shares(cfg, len(series))
         if shared and series:
             sd = SharedDetector(cfg).fit(series, exclude)
             skipped.update(sd.skipped); networks = sd.autoencoder
             p = new_model_path(store); networks.save(p)
-            with store.transaction() as db:
-                db.execute("UPDATE models SET active = 0 WHERE kind = 'shared'")
-                shared_id = db.execute("INSERT INTO models (kind, path, train_end, reason, run_id, created_at) VALUES ('shared', ?, ?, 'train', ?, ?)",
-                                       (p.name, day_key(max(s.index[-1] for s in series.values())), run, now_utc())).lastrowid
+            with store.transaction(): shared_id = store.add_shared_model(p.name, max(s.index[-1] for s in series.values()), run)
         for cid in tqdm(sorted(series), desc='training', unit='customer', disable=not progress, leave=False):
             if cid in skipped: continue
             try: det = fit_customer(cfg, series[cid], exclude.get(cid), networks, name=f"customer {cid}")
             except CloudAnomalyError as e: skipped[cid] = str(e); continue
             path = _write_network(store, det, shared)
-            with store.transaction() as db: _save_customer(db, store, cid, det, 'train', run, shared_id, path)
+            with store.transaction(): _record_model(store, cid, det, 'train', run, shared_id, path)
             done.append({'customer_id': cid, 'status': 'trained', 'train_end': det.train_end, 'reason': ''})
         with store.transaction():
             store.set_meta('config', cfg.to_dict()); store.set_meta('sharing', 'shared' if shared else 'per-customer')
@@ -252,33 +238,19 @@ class MonitorReport:
 
 class _Models:
     "The store's active models: the shared networks loaded once, each customer's detector on demand."
-    def __init__(self, store: Store):
-        self.store, self.cache = store, {}
-        r = store.db.execute("SELECT model_id FROM models WHERE kind = 'shared' AND active = 1").fetchone()
-        self.shared_id = r[0] if r else None
+    def __init__(self, store: Store): self.store, self.cache, self.shared_id = store, {}, store.shared_model_id()
     def networks(self, model_id=None):
+        "The shared networks `model_id` (default: the active ones; None in a store of per-customer models), loaded once."
         model_id = model_id or self.shared_id
         if model_id is None: return None
-        if model_id not in self.cache:
-            path = self.store.db.execute('SELECT path FROM models WHERE model_id = ?', (model_id,)).fetchone()[0]
-            self.cache[model_id] = load_autoencoder(self.store.path/'models'/path)[0]
+        if model_id not in self.cache: self.cache[model_id] = load_autoencoder(self.store.model_path(model_id))[0]
         return self.cache[model_id]
     def detector(self, customer_id: str) -> tuple[int|None, AnomalyDetector|None]:
-        r = self.store.db.execute("SELECT model_id, path, shared_id, detector FROM models WHERE customer_id = ? AND kind = 'customer' AND active = 1",
-                                  (customer_id,)).fetchone()
+        "The customer's active model id and detector, or (None, None) when it has none yet."
+        r = self.store.active_model(customer_id)
         if r is None: return None, None
         if r['shared_id'] is not None: return r['model_id'], AnomalyDetector.from_state(self.networks(r['shared_id']), json.loads(r['detector']))
         return r['model_id'], AnomalyDetector.load(self.store.path/'models'/r['path'])
-
-def _state(store: Store, customer_id: str) -> dict:
-    "What the store knows of a customer: last scored day, excluded days, planned days of the month, latest anomaly."
-    db = store.db
-    last = db.execute('SELECT * FROM anomalies WHERE customer_id = ? ORDER BY end_date DESC LIMIT 1', (customer_id,)).fetchone()
-    return {'watermark': db.execute('SELECT max(date) FROM scored_days WHERE customer_id = ?', (customer_id,)).fetchone()[0],
-            'exclude': verdict_days(store, customer_id).get(customer_id),
-            'planned': {pd.Timestamp(r[1]).day: r[0] for r in db.execute(
-                "SELECT anomaly_id, start_date FROM anomalies WHERE customer_id = ? AND verdict = 'planned' ORDER BY anomaly_id", (customer_id,))},
-            'last': dict(last) if last else None}
 
 def days_to_score(series: pd.DataFrame, watermark, det: AnomalyDetector|None, config: Config) -> pd.DatetimeIndex:
     "The days of a customer not scored before: after the last scored day, else after the model's training, else its last `backfill_days` (or all, when short)."
@@ -310,121 +282,98 @@ class _BulkRecon:
             return r[lo - lo0:lo - lo0 + n] if lo >= lo0 and lo - lo0 + n <= len(r) else None
         return recon_at
 
-def _fault_point(n: int):
-    "Test hook: with CLOUD_ANOMALY_PAUSE_IN_WRITE='N:path', the N-th customer's write transaction stops before its commit, writes `path` and sleeps (so a test can kill the process mid-write)."
-    spec = os.environ.get('CLOUD_ANOMALY_PAUSE_IN_WRITE')
-    if spec and int(spec.split(':', 1)[0]) == n:
-        Path(spec.split(':', 1)[1]).write_text(str(os.getpid())); time.sleep(3600)
 
 # %% ../nbs/06d_monitor.ipynb #50899e2a
+def _explain_new(frame: pd.DataFrame, cid: str, groups: list, cfg: Config, use_llm_api: bool) -> dict:
+    "{id(anomaly): explanation} for the anomalies of `groups` that are new, from their peak days."
+    fresh = [g for g in groups if g['anomaly_id'] is None]
+    if not fresh: return {}
+    peaks = pd.DataFrame([{'customer_id': cid, 'date': g['peak_date'], 'cost': g['cost'], 'expected_cost': g['expected_cost'],
+                           'impact': g['cost'] - g['expected_cost'], 'pct_change': g['pct_change'], 'anomaly_score': g['peak_score'],
+                           'lstm_flag': g['method'] == 'model', 'is_strong': True,
+                           'decrease_flag': bool(g['pct_change'] <= cfg.detection.decrease_threshold)} for g in fresh])
+    ex = explain_anomalies(frame, cid, peaks, cfg, use_llm_api and any(g['status'] == 'new' for g in fresh))
+    return {id(g): e for g, e in zip(fresh, ex.explanation)}
+
 def _write_customer(store: Store, run: int, cid: str, table: pd.DataFrame, models: list, paths: list, model_id, shared_id,
-                    groups: list, explanations: dict, n: int) -> pd.DataFrame:
+                    groups: list, explanations: dict, before_commit=None) -> pd.DataFrame:
     "One transaction: the customer's new models, its anomalies (new and extended) and its scored days; returns the table with anomaly ids."
-    with store.transaction() as db:
-        ids = [_save_customer(db, store, cid, det, reason, run, shared_id, p) for (det, reason), p in zip(models, paths)]
+    with store.transaction():
+        ids = [_record_model(store, cid, det, reason, run, shared_id, p) for (det, reason), p in zip(models, paths)]
         day_anomaly = {}
         for g in groups:
-            if g['anomaly_id'] is None:
-                g['anomaly_id'] = db.execute(
-                    "INSERT INTO anomalies (customer_id, start_date, end_date, peak_date, peak_score, cost, expected_cost, impact, method, "
-                    "explanation, status, suppressed_by, run_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (cid, day_key(g['start_date']), day_key(g['end_date']), day_key(g['peak_date']), float(g['peak_score']), float(g['cost']),
-                     float(g['expected_cost']), float(g['impact']), g['method'], explanations.get(id(g)), g['status'], g['suppressed_by'],
-                     run, now_utc())).lastrowid
-            else:
-                db.execute("UPDATE anomalies SET end_date = ?, peak_date = ?, peak_score = ?, cost = ?, expected_cost = ?, impact = ? WHERE anomaly_id = ?",
-                           (day_key(g['end_date']), day_key(g['peak_date']), float(g['peak_score']), float(g['cost']), float(g['expected_cost']),
-                            float(g['impact']), g['anomaly_id']))
+            if g['anomaly_id'] is None: g['anomaly_id'] = store.add_anomaly(cid, g, explanations.get(id(g)), run)
+            else: store.extend_anomaly(g['anomaly_id'], g)
             day_anomaly.update({d: g['anomaly_id'] for d in g['days']})
         t = table.assign(customer_id=cid, anomaly_id=pd.array([day_anomaly.get(d) for d in table.date], dtype='Int64'),
-                         model_id=pd.array([None if m == 'rules' else (model_id if ref < 0 else ids[ref]) for m, ref in zip(table.method, table.model)], dtype='Int64'))
-        num = lambda x: None if pd.isna(x) else float(x)
-        db.executemany("INSERT INTO scored_days VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                       [(cid, day_key(r.date), num(r.cost), num(r.expected_cost), num(r.impact), num(r.error), num(r.threshold),
-                         num(r.pct_change), int(r.lstm_flag), int(r.decrease_flag), int(r.spike_flag), num(r.anomaly_score),
-                         int(r.is_strong), r.method, None if pd.isna(r.model_id) else int(r.model_id),
-                         None if pd.isna(r.anomaly_id) else int(r.anomaly_id), run) for r in t.itertuples()])
-        _fault_point(n)
+                         model_id=pd.array([None if m == 'rules' else (model_id if k < 0 else ids[k])
+                                            for m, k in zip(table.method, table.model)], dtype='Int64'))
+        store.add_scored_days(t, run)
+        if before_commit is not None: before_commit(cid)
     return t
 
+def _alert(store: Store, cfg: Config, notify: bool) -> tuple[pd.DataFrame, bool]:
+    "Every anomaly still waiting for its alert (this run's, or one a killed run recorded): sent with `notify`, then marked alerted."
+    pending, delivered = store.anomalies_to_alert(), True
+    if notify and len(pending):
+        from cloud_anomaly.alerts import notify as send
+        for r in send(pending, cfg.alerts, title='cloud-anomaly monitor'):
+            delivered &= r['sent'] or r['error'] == 'nothing above the thresholds'
+    if delivered and len(pending): store.mark_alerted(pending.anomaly_id)
+    return pending, delivered
+
+def _plan(store: Store, series: dict, models: _Models, cfg: Config, bulk) -> list[tuple]:
+    "What each customer needs: (customer, series, store state, model id, detector, days to score); the shared networks' windows go to `bulk`."
+    todo = []
+    for cid in sorted(series):
+        s, st = series[cid], store.customer_state(cid)
+        model_id, det = models.detector(cid)
+        days = days_to_score(s, st['watermark'], det, cfg)
+        if not len(days): continue
+        todo.append((cid, s, st, model_id, det, days))
+        if bulk is not None and det is not None and det.autoencoder is bulk.networks:
+            lo = lookback_start(det, s, s.index.get_loc(days[0]), cfg)
+            bulk.add(cid, det, lo, make_windows(det.scaler.transform(s.cost.to_numpy(float)[lo:]), det.window))
+    return todo
+
 def monitor(frame: pd.DataFrame, store: Store, config: Config|None=None, customer_ids='all', as_of=None,
-            use_llm_api: bool=False, notify: bool=False, progress: bool=False) -> MonitorReport:
+            use_llm_api: bool=False, notify: bool=False, progress: bool=False,
+            before_commit=None, # test hook: called with the customer id inside each customer's transaction, before its commit
+           ) -> MonitorReport:
     "Score the days not scored before with the stored models, record days and anomalies, alert on new anomalies only."
     with run_lock(store, 'monitor', (config or Config()).monitor.lock_timeout):
         sharing = store.get_meta('sharing')
         if sharing is None: raise StoreError(f"the store at {store.path} has no trained models yet: run `cloud-anomaly train --store {store.path} ...` first")
-        cfg = config or Config.from_dict(store.get_meta('config'))
+        cfg = (config or Config.from_dict(store.get_meta('config'))).validated()
         run = start_run(store, 'monitor'); clean_models(store)
         frame = _up_to(frame, as_of, cfg)
         series, skipped = portfolio_series(frame, _customers(frame, customer_ids, cfg), cfg.data, kind=frame.attrs.get('kind', 'cost'))
-        models, pipe, scored, retrained, n = _Models(store), AnomalyDetectionPipeline(cfg), [], [], 0
-        todo, bulk = [], _BulkRecon(models.networks()) if sharing == 'shared' else None
-        for cid in sorted(series):                                 # what each customer needs; the shared networks run once for all
-            s, st = series[cid], _state(store, cid)
-            model_id, det = models.detector(cid)
-            days = days_to_score(s, st['watermark'], det, cfg)
-            if not len(days): continue
-            todo.append((cid, s, st, model_id, det, days))
-            if bulk is not None and det is not None and det.autoencoder is bulk.networks:
-                lo = lookback_start(det, s, s.index.get_loc(days[0]), cfg)
-                bulk.add(cid, det, lo, make_windows(det.scaler.transform(s.cost.to_numpy(float)[lo:]), det.window))
-        if bulk is not None: bulk.compute()
+        models, scored, retrained = _Models(store), [], []
+        shared_id = models.shared_id if sharing == 'shared' else None
+        bulk = _BulkRecon(models.networks()) if sharing == 'shared' else None
+        todo = _plan(store, series, models, cfg, bulk)                     # 1. which days each customer needs scored
+        if bulk is not None: bulk.compute()                                 #    (the shared networks run once for all)
         for cid, s, st, model_id, det, days in tqdm(todo, desc='monitoring', unit='customer', disable=not progress, leave=False):
-            networks = models.networks() if sharing == 'shared' else None
-            fit = lambda h, cid=cid: fit_customer(cfg, h, st['exclude'], networks, name=f"customer {cid}")
+            fit = lambda h, cid=cid, ex=st['exclude']: fit_customer(cfg, h, ex, models.networks() if sharing == 'shared' else None,
+                                                                   name=f"customer {cid}")
             fit.__name__ = f"customer {cid}"
-            table, new = watch(s, days, det, cfg, fit, st['exclude'], bulk.at(cid) if bulk is not None else None)
+            table, new = watch(s, days, det, cfg, fit, st['exclude'], bulk.at(cid) if bulk is not None else None)   # 2. score
             groups = group_anomalies(cid, table[table.is_strong], st['last'], st['planned'], gap=(det or AnomalyDetector(cfg)).window // 2)
-            fresh = [g for g in groups if g['anomaly_id'] is None]
-            explanations = {}
-            if fresh:
-                peaks = pd.DataFrame([{'customer_id': cid, 'date': g['peak_date'], 'cost': g['cost'], 'expected_cost': g['expected_cost'],
-                                       'impact': g['cost'] - g['expected_cost'], 'pct_change': g['pct_change'], 'anomaly_score': g['peak_score'],
-                                       'lstm_flag': g['method'] == 'model', 'is_strong': True,
-                                       'decrease_flag': bool(g['pct_change'] <= cfg.detection.decrease_threshold)} for g in fresh])
-                ex = pipe.explain(frame, cid, peaks, use_llm_api and any(g['status'] == 'new' for g in fresh))
-                explanations = {id(g): e for g, e in zip(fresh, ex.explanation)}
+            explanations = _explain_new(frame, cid, groups, cfg, use_llm_api)
             paths = [_write_network(store, d, sharing == 'shared') for d, _ in new]
-            n += 1
-            t = _write_customer(store, run, cid, table, new, paths, model_id, models.shared_id if sharing == 'shared' else None,
-                                groups, explanations, n)
+            t = _write_customer(store, run, cid, table, new, paths, model_id, shared_id, groups, explanations, before_commit)   # 3. record
             scored.append(t)
             retrained += [{'customer_id': cid, 'date': r.date, 'reason': r.retrained} for r in t[t.retrained != ''].itertuples()]
-        pending = store.query("SELECT anomaly_id, customer_id, peak_date AS date, cost, expected_cost, impact, explanation, start_date, end_date, method "
-                              "FROM anomalies WHERE status = 'new' ORDER BY customer_id, start_date")
-        pending['date'] = pd.to_datetime(pending.date)
-        delivered = True
-        if notify and len(pending):
-            from cloud_anomaly.alerts import notify as send
-            for r in send(pending, cfg.alerts, title='cloud-anomaly monitor'):
-                delivered &= r['sent'] or r['error'] == 'nothing above the thresholds'
-        if delivered and len(pending):
-            with store.transaction() as db:
-                db.executemany("UPDATE anomalies SET status = 'alerted' WHERE anomaly_id = ?", [(int(i),) for i in pending.anomaly_id])
+        pending, delivered = _alert(store, cfg, notify)                     # 4. alert
         table = pd.concat(scored, ignore_index=True) if scored else pd.DataFrame(columns=MONITOR_COLUMNS + ['anomaly_id', 'model_id'])
-        ids = set(table.anomaly_id.dropna().astype(int))
-        suppressed = store.query("SELECT anomaly_id, customer_id, start_date, impact, suppressed_by FROM anomalies WHERE status = 'suppressed' AND run_id = ?", (run,))
+        suppressed = store.suppressed_anomalies(run)
         report = MonitorReport(table[['customer_id'] + [c for c in table.columns if c != 'customer_id']], pending, suppressed,
                                pd.DataFrame(retrained, columns=['customer_id', 'date', 'reason']), skipped, delivered)
         clean_models(store)                                        # the files of the models replaced by this run
         finish_run(store, run, {'customers': len(scored), 'days_scored': len(table), 'alerts': len(pending),
-                                'suppressed': len(suppressed), 'retrained': len(retrained), 'anomalies_touched': len(ids), 'delivered': delivered})
+                                'suppressed': len(suppressed), 'retrained': len(retrained),
+                                'anomalies_touched': len(set(table.anomaly_id.dropna().astype(int))), 'delivered': delivered})
     return report
-
-# %% ../nbs/06d_monitor.ipynb #2898c7c4
-def scored_days(store: Store, customer_id=None, since=None, until=None) -> pd.DataFrame:
-    "The scored days of the store (optionally one customer's, in a date range), with `retrained`: the reason on each monitor-trained model's first day."
-    where, params = [], []
-    if customer_id is not None: where.append('s.customer_id = ?'); params.append(str(customer_id))
-    if since is not None: where.append('s.date >= ?'); params.append(day_key(since))
-    if until is not None: where.append('s.date <= ?'); params.append(day_key(until))
-    t = store.query("SELECT s.*, m.reason AS model_reason, m.run_id AS model_run FROM scored_days s LEFT JOIN models m USING (model_id) "
-                    + ('WHERE ' + ' AND '.join(where) if where else '') + " ORDER BY s.customer_id, s.date", params)
-    t['date'] = pd.to_datetime(t.date)
-    for c in ('lstm_flag', 'decrease_flag', 'spike_flag', 'is_strong'): t[c] = t[c].astype(bool)
-    first = ~t.duplicated('model_id') & t.model_id.notna() & (t.model_reason.fillna('train') != 'train')
-    t['retrained'] = np.where(first, t.model_reason.fillna(''), '')
-    return t.drop(columns=['model_reason', 'model_run'])
 
 # %% ../nbs/06d_monitor.ipynb #84e50761
 def plot_monitoring(scored: pd.DataFrame, anomalies: pd.DataFrame, customers=None, title: str='What monitoring alerted'):

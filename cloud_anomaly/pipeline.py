@@ -4,37 +4,42 @@
 
 # %% ../nbs/06_pipeline.ipynb #1143465e
 from __future__ import annotations
-import logging, os
+import logging
+from dataclasses import dataclass, field
 from pathlib import Path
 import pandas as pd
 from tqdm.auto import tqdm
 from fastcore.basics import patch
 from .config import Config, CloudAnomalyError
+from .output import atomic_write
 from .data import DataError, generate_mock_data, parse_costs, customer_series
 from .loaders import load_data
 from .detector import AnomalyDetector
-from .portfolio import SharedDetector, portfolio_series
-from .drivers import explain_drivers
-from .explainer import Explainer
+from .portfolio import SharedDetector, portfolio_series, shares
+from .explainer import explain_anomalies
 from .visualization import plot_anomalies
 
 log = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'EXPLAINED_COLUMNS', 'atomic_write', 'AnomalyDetectionPipeline']
+__all__ = ['log', 'RunResult', 'AnomalyDetectionPipeline']
 
 # %% ../nbs/06_pipeline.ipynb #22cf43e2
-EXPLAINED_COLUMNS = ['date', 'cost', 'expected_cost', 'impact', 'pct_change', 'anomaly_score', 'lstm_flag',
-                     'decrease_flag', 'driver', 'driver_impact', 'driver_share', 'driver_coverage', 'drivers', 'explanation', 'explanation_source']
+@dataclass
+class RunResult:
+    "What a run found; unpacks as `table, anomalies`."
+    table: pd.DataFrame                # one row per customer and scored day (`customer_id` + the detector's RESULT_COLUMNS)
+    anomalies: pd.DataFrame            # the strong anomalies with drivers and an explanation each
+    skipped: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=['customer_id', 'reason']))   # customers not analysed, why
+    kind: str = 'cost'                 # 'cost' or 'metric': what the amounts are
+    figure: object = None              # the figure of a one-customer run
+    def __iter__(self): return iter((self.table, self.anomalies))
 
-def atomic_write(path: str|Path, write) -> Path:
-    "Call `write(tmp_path)` and move the result to `path` only when it succeeded: no half-written files."
-    p = Path(path); p.parent.mkdir(parents=True, exist_ok=True)
-    tmp = p.with_name(f".{p.stem}.tmp{p.suffix}")
-    try: write(tmp); os.replace(tmp, p)
-    finally:
-        if tmp.exists(): tmp.unlink()
-    return p
+    @property
+    def summary(self) -> dict:
+        "The portfolio at a glance: customers scanned and skipped, strong anomalies, money at stake."
+        return {'customers_scanned': self.table.customer_id.nunique(), 'customers_skipped': len(self.skipped),
+                'strong_anomalies': len(self.anomalies), 'money_at_stake': float(self.anomalies.impact.abs().sum())}
 
 # %% ../nbs/06_pipeline.ipynb #ac18f07b
 class AnomalyDetectionPipeline:
@@ -43,9 +48,6 @@ class AnomalyDetectionPipeline:
         self.config = config or Config()
         self.detector: AnomalyDetector|None = None
         self.series: pd.DataFrame|None = None
-        self.figure = None
-        self.kind = 'cost'   # 'cost' or 'metric', from the last loaded data
-        self.summary: dict = {}  # portfolio view of the last run_many
 
     def load_data(self, df: pd.DataFrame|None=None, use_mock_data: bool=True, data_file: str|Path|None=None) -> pd.DataFrame:
         "The input frame: `df` if given, else the file or folder at `data_file` (any format `load_data` reads), else mock data."
@@ -74,47 +76,37 @@ class AnomalyDetectionPipeline:
 
     def detect(self, frame: pd.DataFrame, customer_id, use_llm_api: bool=False) -> tuple[pd.DataFrame, pd.DataFrame]:
         "Fit, score and explain one customer of a loaded frame; returns (result table, explained strong anomalies)."
-        cfg, kind = self.config, frame.attrs.get('kind', 'cost')
-        self.kind = kind
-        self.series = customer_series(frame, customer_id, cfg.data, kind=kind)
+        cfg = self.config.validated()
+        self.series = customer_series(frame, customer_id, cfg.data, kind=frame.attrs.get('kind', 'cost'))
         log.info("customer %s: %d steps from %s to %s", customer_id, len(self.series), self.series.index[0], self.series.index[-1])
         self.detector = AnomalyDetector(cfg, name=f"customer {customer_id}")
         anomaly_df = self.detector.fit_score(self.series)
         anomaly_df.insert(0, 'customer_id', str(customer_id))
-        return anomaly_df, self.explain(frame, customer_id, anomaly_df, use_llm_api)
-
-    def explain(self, frame: pd.DataFrame, customer_id, anomaly_df: pd.DataFrame, use_llm_api: bool=False) -> pd.DataFrame:
-        "Drivers and an explanation for each strong anomaly of one customer's result table."
-        cfg, kind = self.config, frame.attrs.get('kind', 'cost')
-        strong = anomaly_df[anomaly_df.is_strong]
-        log.info("customer %s: %d strong anomalies, %d LSTM flags, %d decrease flags", customer_id, len(strong),
-                 anomaly_df.lstm_flag.sum(), anomaly_df.decrease_flag.sum())
-        strong = explain_drivers(strong, frame, customer_id, frame.attrs.get('dimensions') or [], cfg.data)
-        explained = Explainer(cfg.llm, use_llm_api, kind=kind, private_ids=[customer_id]).explain(strong)
-        return explained[['customer_id'] + EXPLAINED_COLUMNS].reset_index(drop=True)
+        return anomaly_df, explain_anomalies(frame, customer_id, anomaly_df, cfg, use_llm_api)
 
     def run(self, df: pd.DataFrame|None=None, use_mock_data: bool=True, data_file: str|Path|None=None,
             customer_id=None, save_plot: str|Path|None=None, use_llm_api: bool=False,
-            output: str|Path|None=None) -> tuple[pd.DataFrame, pd.DataFrame]:
-        "Detect and explain the anomalies of one customer; returns (result table, explained strong anomalies)."
+            output: str|Path|None=None) -> RunResult:
+        "Detect and explain the anomalies of one customer; returns a `RunResult` (unpacks as result table, explained strong anomalies)."
         frame = self.load_data(df, use_mock_data, data_file)
-        cid = self.resolve_customer(frame, customer_id)
+        cid, kind = self.resolve_customer(frame, customer_id), frame.attrs.get('kind', 'cost')
         anomaly_df, explained = self.detect(frame, cid, use_llm_api)
-        self.figure = plot_anomalies(anomaly_df, f"Customer {cid}: {'daily cost' if self.kind == 'cost' else 'series'} and anomalies")
-        self.figure.axes[0].set_ylabel('cost ($/day)' if self.kind == 'cost' else 'value')
-        if save_plot is not None: atomic_write(save_plot, lambda p: self.figure.savefig(p, dpi=120, bbox_inches='tight', format=Path(save_plot).suffix[1:] or 'png'))
+        fig = plot_anomalies(anomaly_df, f"Customer {cid}: {'daily cost' if kind == 'cost' else 'series'} and anomalies")
+        fig.axes[0].set_ylabel('cost ($/day)' if kind == 'cost' else 'value')
+        if save_plot is not None: atomic_write(save_plot, lambda p: fig.savefig(p, dpi=120, bbox_inches='tight', format=Path(save_plot).suffix[1:] or 'png'))
         if output is not None: atomic_write(output, lambda p: anomaly_df.to_csv(p, index=False))
-        return anomaly_df, explained
+        return RunResult(anomaly_df, explained, kind=kind, figure=fig)
 
 # %% ../nbs/06_pipeline.ipynb #91c64d05
 @patch
 def run_many(self: AnomalyDetectionPipeline, customer_ids='all', df: pd.DataFrame|None=None, use_mock_data: bool=True,
              data_file: str|Path|None=None, save_plot: str|Path|None=None, use_llm_api: bool=False,
-             output: str|Path|None=None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    "Run customers one by one; returns (result table, explained strong anomalies, skipped customers with reasons)."
+             output: str|Path|None=None) -> RunResult:
+    "Run many customers (shared networks or a model each, by `model.sharing`); returns a `RunResult` with the skipped customers."
     if df is None and data_file is None and use_mock_data:
         df = self.mock_frame(None if customer_ids == 'all' else customer_ids)
     frame = self.load_data(df, use_mock_data, data_file)
+    cfg = self.config.validated()
     keys = frame[self.config.data.customer_column].astype(str)
     ids = list(pd.unique(keys)) if customer_ids == 'all' else [str(c).strip() for c in customer_ids]
     results, explained, skipped = [], [], []
@@ -124,7 +116,7 @@ def run_many(self: AnomalyDetectionPipeline, customer_ids='all', df: pd.DataFram
             fig = plot_anomalies(r, f"Customer {cid}: anomalies")
             atomic_write(Path(save_plot)/f"{cid}.png", lambda p: fig.savefig(p, dpi=100, bbox_inches='tight', format='png'))
             import matplotlib.pyplot as plt; plt.close(fig)
-    if self.shares(len(ids)):
+    if shares(cfg, len(ids)):
         series, bad = portfolio_series(frame, ids, self.config.data, kind=frame.attrs.get('kind', 'cost'))
         skipped += [{'customer_id': c, 'reason': r} for c, r in bad.items()]
         shared = SharedDetector(self.config)
@@ -133,7 +125,7 @@ def run_many(self: AnomalyDetectionPipeline, customer_ids='all', df: pd.DataFram
         except CloudAnomalyError as ex: table = None; log.warning("shared mode: %s", ex)
         skipped += [{'customer_id': c, 'reason': r} for c, r in shared.skipped.items()]
         for cid, r in (tqdm(table.groupby('customer_id', sort=False), desc='customers', unit='customer', leave=False) if table is not None else []):
-            keep(cid, r.reset_index(drop=True), self.explain(frame, cid, r, use_llm_api))
+            keep(cid, r.reset_index(drop=True), explain_anomalies(frame, cid, r, cfg, use_llm_api))
     else:
         for cid in tqdm(ids, desc='customers', unit='customer', disable=len(ids) < 2, leave=False):
             try:
@@ -146,13 +138,5 @@ def run_many(self: AnomalyDetectionPipeline, customer_ids='all', df: pd.DataFram
             keep(cid, r, e)
     if not results: raise DataError(f"no customer could be analysed; {len(skipped)} skipped, first: {skipped[0]['reason'] if skipped else 'none given'}")
     anomaly_df, strong = pd.concat(results, ignore_index=True), pd.concat(explained, ignore_index=True)
-    self.summary = {'customers_scanned': len(results), 'customers_skipped': len(skipped), 'strong_anomalies': len(strong),
-                    'money_at_stake': float(strong.impact.abs().sum())}
     if output is not None: atomic_write(output, lambda p: anomaly_df.to_csv(p, index=False))
-    return anomaly_df, strong, pd.DataFrame(skipped, columns=['customer_id', 'reason'])
-
-@patch
-def shares(self: AnomalyDetectionPipeline, n_customers: int) -> bool:
-    "Whether a run of `n_customers` trains one shared model (`model.sharing`: 'shared', or 'auto' with enough customers)."
-    s = self.config.model.sharing
-    return s == 'shared' or (s == 'auto' and n_customers >= self.config.model.shared_min_customers)
+    return RunResult(anomaly_df, strong, pd.DataFrame(skipped, columns=['customer_id', 'reason']), kind=frame.attrs.get('kind', 'cost'))

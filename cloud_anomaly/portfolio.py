@@ -13,7 +13,7 @@ from .detector import AnomalyDetector, RESULT_COLUMNS, clean_windows
 from .model import LSTMAutoencoder, AutoencoderEnsemble
 
 # %% auto #0
-__all__ = ['portfolio_series', 'SharedDetector']
+__all__ = ['portfolio_series', 'shares', 'SharedDetector']
 
 # %% ../nbs/03b_portfolio.ipynb #9bf5ad05
 def portfolio_series(frame: pd.DataFrame, customer_ids, data_config=None, kind: str='cost') -> tuple[dict, dict]:
@@ -23,6 +23,12 @@ def portfolio_series(frame: pd.DataFrame, customer_ids, data_config=None, kind: 
         try: series[cid] = customer_series(frame, cid, data_config, kind=kind)
         except CloudAnomalyError as e: skipped[cid] = str(e)
     return series, skipped
+
+# %% ../nbs/03b_portfolio.ipynb #442b5b4f
+def shares(config: Config, n_customers: int) -> bool:
+    "Whether a run of `n_customers` trains one shared model (`model.sharing`: 'shared', or 'auto' with enough customers)."
+    s = config.model.sharing
+    return s == 'shared' or (s == 'auto' and n_customers >= config.model.shared_min_customers)
 
 # %% ../nbs/03b_portfolio.ipynb #3bc9d6ba
 class SharedDetector:

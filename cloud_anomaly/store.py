@@ -7,15 +7,17 @@ from __future__ import annotations
 import contextlib, fcntl, json, logging, os, sqlite3, time, uuid
 from datetime import datetime, timezone
 from pathlib import Path
+import numpy as np
 import pandas as pd
+from fastcore.basics import patch
 from .config import CloudAnomalyError
 
 log = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'MIGRATIONS', 'SCHEMA_VERSION', 'VERDICTS', 'HISTORY_COLUMNS', 'StoreError', 'StoreBusy', 'now_utc', 'day_key',
-           'Store', 'run_lock', 'start_run', 'finish_run', 'new_model_path', 'clean_models', 'record_feedback',
-           'history']
+__all__ = ['log', 'MIGRATIONS', 'SCHEMA_VERSION', 'VERDICTS', 'HISTORY_COLUMNS', 'SCORED_COLUMNS', 'StoreError', 'StoreBusy',
+           'now_utc', 'day_key', 'Store', 'run_lock', 'start_run', 'finish_run', 'new_model_path', 'clean_models',
+           'record_feedback', 'history']
 
 # %% ../nbs/06c_store.ipynb #80de871d
 MIGRATIONS = [
@@ -198,17 +200,148 @@ def record_feedback(store: Store, anomaly_id: int, verdict: str, note: str|None=
         db.execute('UPDATE anomalies SET verdict = ? WHERE anomaly_id = ?', (verdict, anomaly_id))
     return dict(row) | {'verdict': verdict}
 
+def _filters(customer_id=None, since=(None, None), until=(None, None), prefix: str='') -> tuple[list, list]:
+    "SQL conditions and parameters for one customer and a day range (`(column, day)` pairs; None: no bound)."
+    where, params = [], []
+    if customer_id is not None: where.append(f'{prefix}customer_id = ?'); params.append(str(customer_id).strip())
+    if since[1] is not None: where.append(f'{since[0]} >= ?'); params.append(day_key(since[1]))
+    if until[1] is not None: where.append(f'{until[0]} <= ?'); params.append(day_key(until[1]))
+    return where, params
+
 HISTORY_COLUMNS = ['anomaly_id', 'customer_id', 'start_date', 'end_date', 'peak_date', 'cost', 'expected_cost', 'impact',
                    'method', 'status', 'verdict', 'explanation']
 
 def history(store: Store, customer_id=None, since=None, until=None, verdict: str|None=None) -> pd.DataFrame:
     "The anomalies of the store, newest first, with their verdicts; filtered by customer, date range and verdict."
-    where, params = [], []
-    if customer_id is not None: where.append('customer_id = ?'); params.append(str(customer_id).strip())
-    if since is not None: where.append('end_date >= ?'); params.append(day_key(since))
-    if until is not None: where.append('start_date <= ?'); params.append(day_key(until))
+    where, params = _filters(customer_id=customer_id, since=('end_date', since), until=('start_date', until))
     if verdict is not None:
         if verdict not in VERDICTS + ('none',): raise StoreError(f"unknown verdict {verdict!r}; give one of {', '.join(VERDICTS)} or none")
         where.append('verdict IS NULL' if verdict == 'none' else 'verdict = ?'); params += [] if verdict == 'none' else [verdict]
     sql = f"SELECT {', '.join(HISTORY_COLUMNS)} FROM anomalies {'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY start_date DESC, customer_id"
     return store.query(sql, params)
+
+# %% ../nbs/06c_store.ipynb #4057203f
+@patch
+def shared_model_id(self: Store) -> int|None:
+    "The id of the active shared networks (None when the store keeps a model per customer)."
+    r = self.db.execute("SELECT model_id FROM models WHERE kind = 'shared' AND active = 1").fetchone()
+    return r[0] if r else None
+
+@patch
+def model_path(self: Store, model_id: int) -> Path:
+    "Where the files of model `model_id` are (without suffix)."
+    return self.path/'models'/self.db.execute('SELECT path FROM models WHERE model_id = ?', (model_id,)).fetchone()[0]
+
+@patch
+def active_model(self: Store, customer_id: str) -> dict|None:
+    "The customer's active model: `model_id`, `path` (own network) or `shared_id` (shared networks), `detector` (its JSON state)."
+    r = self.db.execute("SELECT model_id, path, shared_id, detector FROM models "
+                        "WHERE customer_id = ? AND kind = 'customer' AND active = 1", (str(customer_id),)).fetchone()
+    return dict(r) if r else None
+
+# %% ../nbs/06c_store.ipynb #022173bf
+@patch
+def add_shared_model(self: Store, path: str, train_end, run_id: int) -> int:
+    "Record new shared networks (files at `path` in `models/`) as the active ones; returns their id. Inside a transaction."
+    self.db.execute("UPDATE models SET active = 0 WHERE kind = 'shared'")
+    return self.db.execute("INSERT INTO models (kind, path, train_end, reason, run_id, created_at) VALUES ('shared', ?, ?, 'train', ?, ?)",
+                           (path, day_key(train_end), run_id, now_utc())).lastrowid
+
+@patch
+def add_customer_model(self: Store, customer_id: str, state: dict, train_end, reason: str, run_id: int,
+                       shared_id: int|None=None, path: str|None=None) -> int:
+    "Record a customer's new active model (its detector `state`; own files at `path` or the `shared_id` networks); returns its id. Inside a transaction."
+    self.db.execute("UPDATE models SET active = 0 WHERE customer_id = ? AND kind = 'customer' AND active = 1", (customer_id,))
+    return self.db.execute("INSERT INTO models (customer_id, kind, path, shared_id, detector, train_end, reason, run_id, created_at) "
+                           "VALUES (?, 'customer', ?, ?, ?, ?, ?, ?, ?)",
+                           (customer_id, path, shared_id, json.dumps(state), day_key(train_end), reason, run_id, now_utc())).lastrowid
+
+# %% ../nbs/06c_store.ipynb #bb34b2e6
+@patch
+def verdict_days(self: Store, customer_id=None) -> dict:
+    "{customer: days} of the anomalies the user called false positive or planned: left out of training."
+    q = "SELECT customer_id, start_date, end_date FROM anomalies WHERE verdict IN ('false_positive', 'planned')"
+    rows = self.query(q + (' AND customer_id = ?' if customer_id is not None else ''), (str(customer_id),) if customer_id is not None else ())
+    out = {}
+    for r in rows.itertuples():
+        out[r.customer_id] = out.get(r.customer_id, pd.DatetimeIndex([])).union(pd.date_range(r.start_date, r.end_date))
+    return out
+
+@patch
+def customer_state(self: Store, customer_id: str) -> dict:
+    "What the store knows of a customer: last scored day, excluded days, planned days of the month, latest anomaly."
+    last = self.db.execute('SELECT * FROM anomalies WHERE customer_id = ? ORDER BY end_date DESC LIMIT 1', (customer_id,)).fetchone()
+    planned = self.db.execute("SELECT anomaly_id, start_date FROM anomalies WHERE customer_id = ? AND verdict = 'planned' "
+                              "ORDER BY anomaly_id", (customer_id,))
+    return {'watermark': self.db.execute('SELECT max(date) FROM scored_days WHERE customer_id = ?', (customer_id,)).fetchone()[0],
+            'exclude': self.verdict_days(customer_id).get(customer_id),
+            'planned': {pd.Timestamp(r[1]).day: r[0] for r in planned},
+            'last': dict(last) if last else None}
+
+# %% ../nbs/06c_store.ipynb #26c8f633
+@patch
+def add_anomaly(self: Store, customer_id: str, anomaly: dict, explanation: str|None, run_id: int) -> int:
+    "Record a new anomaly of the customer; returns its id. Inside a transaction."
+    a = anomaly
+    return self.db.execute(
+        "INSERT INTO anomalies (customer_id, start_date, end_date, peak_date, peak_score, cost, expected_cost, impact, method, "
+        "explanation, status, suppressed_by, run_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (str(customer_id), day_key(a['start_date']), day_key(a['end_date']), day_key(a['peak_date']), float(a['peak_score']),
+         float(a['cost']), float(a['expected_cost']), float(a['impact']), a['method'], explanation, a['status'],
+         a['suppressed_by'], run_id, now_utc())).lastrowid
+
+@patch
+def extend_anomaly(self: Store, anomaly_id: int, anomaly: dict):
+    "Update a known anomaly's end, peak and money at stake (later strong days of the same event). Inside a transaction."
+    a = anomaly
+    self.db.execute("UPDATE anomalies SET end_date = ?, peak_date = ?, peak_score = ?, cost = ?, expected_cost = ?, impact = ? "
+                    "WHERE anomaly_id = ?", (day_key(a['end_date']), day_key(a['peak_date']), float(a['peak_score']), float(a['cost']),
+                                             float(a['expected_cost']), float(a['impact']), int(anomaly_id)))
+
+SCORED_COLUMNS = ['customer_id', 'date', 'cost', 'expected_cost', 'impact', 'error', 'threshold', 'pct_change', 'lstm_flag',
+                  'decrease_flag', 'spike_flag', 'anomaly_score', 'is_strong', 'method', 'model_id', 'anomaly_id']
+
+@patch
+def add_scored_days(self: Store, days: pd.DataFrame, run_id: int):
+    "Record scored days (a frame with `SCORED_COLUMNS`; NaN and NA become NULL). Inside a transaction."
+    def value(c, x):
+        if pd.isna(x): return None
+        if c in ('customer_id', 'method'): return str(x)
+        if c == 'date': return day_key(x)
+        if c in ('model_id', 'anomaly_id') or isinstance(x, (bool, np.bool_)): return int(x)
+        return float(x)
+    rows = [tuple(value(c, x) for c, x in zip(SCORED_COLUMNS, r)) + (run_id,) for r in days[SCORED_COLUMNS].itertuples(index=False)]
+    self.db.executemany(f"INSERT INTO scored_days ({', '.join(SCORED_COLUMNS)}, run_id) VALUES ({', '.join('?' * (len(SCORED_COLUMNS) + 1))})", rows)
+
+# %% ../nbs/06c_store.ipynb #76810edc
+@patch
+def anomalies_to_alert(self: Store) -> pd.DataFrame:
+    "The anomalies recorded but not alerted yet (status 'new'), with their peak day as `date`."
+    t = self.query("SELECT anomaly_id, customer_id, peak_date AS date, cost, expected_cost, impact, explanation, start_date, "
+                   "end_date, method FROM anomalies WHERE status = 'new' ORDER BY customer_id, start_date")
+    t['date'] = pd.to_datetime(t.date)
+    return t
+
+@patch
+def mark_alerted(self: Store, anomaly_ids):
+    "Mark anomalies as alerted (delivered), in a transaction of their own."
+    with self.transaction() as db: db.executemany("UPDATE anomalies SET status = 'alerted' WHERE anomaly_id = ?", [(int(i),) for i in anomaly_ids])
+
+@patch
+def suppressed_anomalies(self: Store, run_id: int) -> pd.DataFrame:
+    "The anomalies run `run_id` recorded as suppressed (a planned pattern), not alerted."
+    return self.query("SELECT anomaly_id, customer_id, start_date, impact, suppressed_by FROM anomalies "
+                      "WHERE status = 'suppressed' AND run_id = ?", (run_id,))
+
+# %% ../nbs/06c_store.ipynb #3ab29f52
+@patch
+def scored_days(self: Store, customer_id=None, since=None, until=None) -> pd.DataFrame:
+    "The scored days (optionally one customer's, in a date range), with `retrained`: the reason on each monitor-trained model's first day."
+    where, params = _filters(customer_id, ('s.date', since), ('s.date', until), prefix='s.')
+    t = self.query("SELECT s.*, m.reason AS model_reason FROM scored_days s LEFT JOIN models m USING (model_id) "
+                   + ('WHERE ' + ' AND '.join(where) if where else '') + " ORDER BY s.customer_id, s.date", params)
+    t['date'] = pd.to_datetime(t.date)
+    for c in ('lstm_flag', 'decrease_flag', 'spike_flag', 'is_strong'): t[c] = t[c].astype(bool)
+    first = ~t.duplicated('model_id') & t.model_id.notna() & (t.model_reason.fillna('train') != 'train')
+    t['retrained'] = np.where(first, t.model_reason.fillna(''), '')
+    return t.drop(columns=['model_reason'])

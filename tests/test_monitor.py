@@ -10,7 +10,30 @@ from cloud_anomaly.pipeline import AnomalyDetectionPipeline
 from cloud_anomaly.store import Store
 from cloud_anomaly.monitor import train, monitor
 
+pytestmark = pytest.mark.slow      # minutes of training and subprocesses: run by .ci/run after the quick suite
+
 CUSTOMERS, DAYS, TRAIN_TO, LAST = [11, 12, 13, 14], 240, '2024-07-28', '2024-08-27'   # 30 new days after training
+
+# A monitor run that stops inside the N-th customer's write transaction, tells the test by writing a file, and waits
+# to be killed: the fault is injected through monitor's `before_commit` hook, not through the environment.
+PAUSED_MONITOR = """
+import os, sys, time
+from pathlib import Path
+from cloud_anomaly.pipeline import AnomalyDetectionPipeline
+from cloud_anomaly.store import Store
+from cloud_anomaly.monitor import monitor
+data, store, as_of, nth, flag = sys.argv[1:6]
+written = []
+def pause(customer_id):
+    written.append(customer_id)
+    if len(written) == int(nth): Path(flag).write_text(str(os.getpid())); time.sleep(3600)
+frame = AnomalyDetectionPipeline().load_data(data_file=data)
+with Store(store) as st: monitor(frame, st, as_of=as_of, before_commit=pause)
+"""
+
+def paused_monitor(data, store, nth: int, flag, as_of=LAST):
+    return subprocess.Popen([sys.executable, '-c', PAUSED_MONITOR, str(data), str(store), as_of, str(nth), str(flag)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 def fast_config(**monitor) -> Config:
     cfg = Config(); cfg.model.epochs = 3; cfg.model.sharing = 'per-customer'
@@ -68,8 +91,7 @@ def test_killed_monitor_resumes_without_loss_or_duplicates(data, tmp_path):
     out, err = ref.communicate(timeout=600)
     assert ref.returncode == 0, err
     flag = tmp_path/'paused'
-    p = cli('monitor', '--data-file', d/'costs.csv', '--store', tmp_path/'killed', '--as-of', LAST,
-            env={'CLOUD_ANOMALY_PAUSE_IN_WRITE': f"2:{flag}"})
+    p = paused_monitor(d/'costs.csv', tmp_path/'killed', 2, flag)
     deadline = time.monotonic() + 300
     while not flag.exists():
         assert p.poll() is None, p.communicate()
@@ -107,7 +129,7 @@ def test_two_monitors_at_once(data, tmp_path):
     shutil.rmtree(tmp_path/'s'); shutil.copytree(d/'trained', tmp_path/'s')
     (tmp_path/'nowait.toml').write_text('[model]\nepochs = 3\nsharing = "per-customer"\n\n[monitor]\nlock_timeout = 0\n')
     flag = tmp_path/'paused'
-    holder = cli('monitor', '--data-file', d/'costs.csv', '--store', tmp_path/'s', '--as-of', LAST, env={'CLOUD_ANOMALY_PAUSE_IN_WRITE': f"1:{flag}"})
+    holder = paused_monitor(d/'costs.csv', tmp_path/'s', 1, flag)
     try:
         deadline = time.monotonic() + 300
         while not flag.exists():

@@ -7,6 +7,8 @@ from cloud_anomaly.data import generate_mock_data, customer_series
 from cloud_anomaly.portfolio import SharedDetector
 from cloud_anomaly.spark import detect_spark, skipped_customers
 
+pytestmark = pytest.mark.slow      # a Spark session and 50 customers trained: run by .ci/run after the quick suite
+
 @pytest.fixture(scope='module')
 def spark():
     os.environ.setdefault('PYSPARK_PYTHON', sys.executable)

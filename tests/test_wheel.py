@@ -6,6 +6,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
+pytestmark = pytest.mark.slow      # builds the package and installs it with its dependencies into a fresh venv: run by .ci/run after the quick suite
+
 @pytest.fixture(scope='module')
 def dist(tmp_path_factory):
     out = tmp_path_factory.mktemp('dist')

@@ -1,42 +1,73 @@
-"""Build the docs website from the notebooks: `python tools/docs.py` writes it to _docs/.
+"""Run the notebooks (the tests) once and build the docs website from what they printed: `python tools/docs.py`.
 
-Every page shows what its cells print and draw *now*: the notebooks are copied to _build/nbs and executed there
-(cells marked `#| eval: false` are skipped, as in nbdev_test), so each number and figure on the site comes from a
-run of the same cells the tests run. Then nbdev processes them (show_doc, directives, hidden cells: nbdev_proc_nbs)
-and the site is rendered from the same _quarto.yml: by Quarto where it is installed (users' machines, GitHub
-Actions), otherwise by the pure-Python `smalldocs` package.
+Every notebook is copied to _build/nbs and executed there, one process per notebook, two at a time, skipping the
+cells nbdev_test skips (`#| eval: false`, and cells flagged with a test flag of settings.ini such as `#| slow` unless
+`--flags slow` is given). A cell that raises fails the run: the notebook's error is printed and the exit code is 1,
+as with nbdev_test. The executed copies keep their outputs, so each number and figure on the site comes from the
+run of the same cells; nbdev then processes them (show_doc, directives, hidden cells) and the site is rendered from
+the same _quarto.yml by Quarto where it is installed, otherwise by the pure-Python `smalldocs` package. The site gets
+a stamp of the sources it was built from, so tests/test_docs.py checks this site instead of building another.
 
-    python tools/docs.py               # execute, process, render with whatever is available
-    python tools/docs.py --smalldocs   # force the pure-Python renderer
+    python tools/docs.py                 # execute (quick set), process, render with whatever is available
+    python tools/docs.py --smalldocs     # force the pure-Python renderer
+    python tools/docs.py --flags slow    # also run the slow cells
 """
-import os, re, shutil, subprocess, sys
+import argparse, configparser, hashlib, os, re, shutil, subprocess, sys, time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 root = Path(__file__).resolve().parent.parent
-SLOW = {'09_evaluation', '03b_portfolio', '06_pipeline', '06b_spark', '06d_monitor', '07_cli'}
 SKIP = re.compile(r'^#\|\s*eval:\s*false|nbdev_export\(', re.M)
 
-def execute(path: Path) -> str:
-    "Run every cell of the notebook at `path` (but `#| eval: false` ones) in its folder and save the outputs in it."
+def test_flags() -> set:
+    "The test flags named in settings.ini (`tst_flags`): cells carrying one run only when it is asked for."
+    cfg = configparser.ConfigParser(delimiters=['=']); cfg.read(root/'settings.ini')
+    return set(cfg['DEFAULT'].get('tst_flags', '').split())
+
+def skipped(source: str, flags: set) -> bool:
+    "True for a cell the test run leaves out: `#| eval: false`, the export cell, or a test flag that was not asked for."
+    if SKIP.search(source): return True
+    return any(re.search(rf'^#\|\s*{f}\s*$', source, re.M) for f in test_flags() - flags)
+
+def execute(path: Path, flags: set) -> str:
+    "Run the cells of the notebook at `path` in its folder (see `skipped`) and save the outputs in it."
     from execnb.nbio import read_nb, write_nb
     from execnb.shell import CaptureShell
     os.environ['IN_TEST'] = '1'
     os.chdir(path.parent)
     nb = read_nb(path)
-    CaptureShell(path).run_all(nb, exc_stop=True, preproc=lambda c: c.cell_type != 'code' or bool(SKIP.search(c.source)))
+    CaptureShell(path).run_all(nb, exc_stop=True, preproc=lambda c: c.cell_type != 'code' or skipped(c.source, flags))
     write_nb(nb, path)
     return path.name
 
-def build(force_smalldocs: bool=False, workers: int=2) -> Path:
-    "Execute, process and render the notebooks; returns the site folder (_docs)."
+def source_stamp() -> str:
+    "A hash of everything the site is built from: the notebooks, their data and the package."
+    h = hashlib.sha256()
+    for p in sorted([*(root/'nbs').rglob('*'), *(root/'cloud_anomaly').glob('*.py')]):
+        if p.is_file(): h.update(str(p.relative_to(root)).encode()); h.update(p.read_bytes())
+    return h.hexdigest()
+
+def run_notebooks(work: Path, flags: set, workers: int=2) -> list[str]:
+    "Execute every notebook of `work`, the slowest first; returns the failures with their error output."
+    order = {'09_evaluation': 0, '03b_portfolio': 0, '06_pipeline': 0, '06b_spark': 0, '06d_monitor': 0, '07_cli': 0}
+    nbs = sorted(work.glob('*.ipynb'), key=lambda p: (order.get(p.stem, 1), p.name))   # the slow ones first: no long tail
+    def run(nb):
+        t0 = time.perf_counter()
+        r = subprocess.run([sys.executable, __file__, '--execute', str(nb), '--flags', ' '.join(flags)], capture_output=True, text=True)
+        print(f"{'ok    ' if r.returncode == 0 else 'FAILED'} {nb.name} ({time.perf_counter() - t0:.0f} s)", flush=True)
+        return None if r.returncode == 0 else f"{nb.name}:\n{r.stderr[-4000:]}"
+    with ThreadPoolExecutor(workers) as ex: return [f for f in ex.map(run, nbs) if f]
+
+def build(force_smalldocs: bool=False, flags: set=frozenset(), workers: int=2) -> Path:
+    "Execute, process and render the notebooks; returns the site folder (_docs). Exits with 1 when a notebook fails."
     src, work, proc, out = root/'nbs', root/'_build'/'nbs', root/'_proc', root/'_docs'
+    stamp = source_stamp()
     shutil.rmtree(root/'_build', ignore_errors=True); shutil.rmtree(proc, ignore_errors=True)
     shutil.copytree(src, work)
-    run = lambda nb: subprocess.run([sys.executable, __file__, '--execute', str(nb)], check=True, capture_output=True, text=True)
-    nbs = sorted(work.glob('*.ipynb'), key=lambda p: (p.stem not in SLOW, p.name))   # the slow ones first: no long tail
-    with ThreadPoolExecutor(workers) as ex:   # one process per notebook, as nbdev_test does
-        for nb, r in zip(nbs, ex.map(run, nbs)): print('executed', nb.name, flush=True)
+    failed = run_notebooks(work, set(flags), workers)
+    if failed:
+        print('\n\n'.join(failed), file=sys.stderr)
+        sys.exit(f"{len(failed)} notebook(s) failed")
     from nbdev.serve import proc_nbs
     proc_nbs(path=str(work), force=True)
     shutil.rmtree(out, ignore_errors=True)
@@ -45,10 +76,17 @@ def build(force_smalldocs: bool=False, workers: int=2) -> Path:
     else:
         subprocess.run(['smalldocs', 'render', '--quiet', str(proc)], check=True)
         shutil.move(str(proc/'_docs'), str(out))
+    (out/'.source-stamp').write_text(stamp)
     return out
 
 if __name__ == '__main__':
-    if sys.argv[1:2] == ['--execute']: execute(Path(sys.argv[2]).resolve()); sys.exit()
-    site = build('--smalldocs' in sys.argv)
+    ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    ap.add_argument('--smalldocs', action='store_true', help='render with smalldocs even where Quarto is installed')
+    ap.add_argument('--flags', default='', help='space-separated test flags whose cells run too (e.g. slow)')
+    ap.add_argument('--execute', help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.execute: execute(Path(a.execute).resolve(), set(a.flags.split())); sys.exit()
+    t0 = time.perf_counter()
+    site = build(a.smalldocs, set(a.flags.split()))
     pages = sorted(p.relative_to(site) for p in site.rglob('*.html'))
-    print(f"built {len(pages)} pages in {site}: {', '.join(map(str, pages))}")
+    print(f"all notebooks ran; built {len(pages)} pages in {site} ({time.perf_counter() - t0:.0f} s)")
