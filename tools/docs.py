@@ -70,6 +70,7 @@ def build(force_smalldocs: bool=False, flags: set=frozenset(), workers: int=2) -
         sys.exit(f"{len(failed)} notebook(s) failed")
     from nbdev.serve import proc_nbs
     proc_nbs(path=str(work), force=True)
+    for p in (proc/'data').rglob('*.md'): p.unlink()        # the data files' READMEs and licences are not pages of the site
     shutil.rmtree(out, ignore_errors=True)
     if shutil.which('quarto') and not force_smalldocs:
         subprocess.run(['quarto', 'render', str(proc), '-o', str(out)], check=True)
