@@ -24,10 +24,10 @@ def test_flags() -> set:
     cfg = configparser.ConfigParser(delimiters=['=']); cfg.read(root/'settings.ini')
     return set(cfg['DEFAULT'].get('tst_flags', '').split())
 
-def skipped(source: str, flags: set) -> bool:
-    "True for a cell the test run leaves out: `#| eval: false`, the export cell, or a test flag that was not asked for."
+def skipped(source: str, unasked: set) -> bool:
+    "True for a cell the test run leaves out: `#| eval: false`, the export cell, or one of the `unasked` test flags."
     if SKIP.search(source): return True
-    return any(re.search(rf'^#\|\s*{f}\s*$', source, re.M) for f in test_flags() - flags)
+    return any(re.search(rf'^#\|\s*{f}\s*$', source, re.M) for f in unasked)
 
 def execute(path: Path, flags: set) -> str:
     "Run the cells of the notebook at `path` in its folder (see `skipped`) and save the outputs in it."
@@ -36,7 +36,8 @@ def execute(path: Path, flags: set) -> str:
     os.environ['IN_TEST'] = '1'
     os.chdir(path.parent)
     nb = read_nb(path)
-    CaptureShell(path).run_all(nb, exc_stop=True, preproc=lambda c: c.cell_type != 'code' or skipped(c.source, flags))
+    unasked = test_flags() - flags                             # settings.ini read once, not once per cell
+    CaptureShell(path).run_all(nb, exc_stop=True, preproc=lambda c: c.cell_type != 'code' or skipped(c.source, unasked))
     write_nb(nb, path)
     return path.name
 
