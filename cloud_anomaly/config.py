@@ -84,7 +84,16 @@ class DetectionConfig(_Validated):
     method: str = 'robust'              # 'robust' (default) or 'seed' (the method as first described)
     z_threshold: float = 5.0            # robust: a day is unusual when its error is this many robust sigmas above typical
     prune: float = 0.13                 # robust: keep events down to the last relative drop of this size between peaks
-    max_event_rate: float = 0.01        # robust: at most this many strong events per scored step (1 per 100 days)
+    max_event_rate: float|None = None   # robust: optional cap on events per scored step (0.01: 1 per 100 days); None = no cap, the budget below decides
+    level_cycles: int = 4               # robust: expected cost reads the last 4 cycles (weeks of daily data, days of sub-daily); a lasting shift is the new normal after about half
+    deviation_threshold: float = 10.0   # robust: a step deviates when it is this many usual large deviations from expected
+    cusum_threshold: float = 10.0       # robust: a sustained deviation when the running sum of deviations (less the slack) passes this
+    cusum_slack: float = 1.0            # robust: deviation each step may have without adding to the running sum
+    tail_quantile: float = 0.99         # robust: false-event budget: a series' deviations are rescaled so this quantile of its past ones ...
+    tail_margin: float = 2.0            # robust: ... times this stays below deviation_threshold (about 1 false event per 52 cycles on clean series)
+    shape_z: float|None = 3.0           # robust: an autoencoder flag counts on days at least this far from expected; None = it only informs
+    min_impact: float = 20.0            # robust: an event is strong only when its money at stake reaches this (cost data) ...
+    min_impact_share: float = 0.1       # robust: ... and this share of the customer's typical daily spend (any data)
     readout_ridge: float|None = 0.008   # robust: refit the last layer per series with this ridge penalty per value; None = the network's own
     split_ratio: float = 0.8            # seed: share of windows (oldest first) the model is trained on
     decrease_threshold: float = -0.3    # day-over-day change at or below which the decrease rule fires
@@ -97,8 +106,16 @@ class DetectionConfig(_Validated):
         _check(self.method in METHODS, f"detection.method must be one of {list(METHODS)}, got {self.method!r}")
         _check(_is_num(self.z_threshold) and self.z_threshold > 0, f"detection.z_threshold must be > 0, got {self.z_threshold!r}")
         _check(_is_num(self.prune) and 0 <= self.prune < 1, f"detection.prune must be in [0, 1) (0 = keep all), got {self.prune!r}")
-        _check(_is_num(self.max_event_rate) and 0 < self.max_event_rate <= 1,
-               f"detection.max_event_rate must be in (0, 1], e.g. 0.01 for one event per 100 days; got {self.max_event_rate!r}")
+        _check(self.max_event_rate is None or (_is_num(self.max_event_rate) and 0 < self.max_event_rate <= 1),
+               f"detection.max_event_rate must be None or in (0, 1], e.g. 0.01 for one event per 100 days; got {self.max_event_rate!r}")
+        _check(_is_int(self.level_cycles) and self.level_cycles >= 2, f"detection.level_cycles must be an integer >= 2, got {self.level_cycles!r}")
+        for name in ('deviation_threshold', 'cusum_threshold', 'tail_margin'):
+            _check(_is_num(getattr(self, name)) and getattr(self, name) > 0, f"detection.{name} must be > 0, got {getattr(self, name)!r}")
+        _check(_is_num(self.cusum_slack) and self.cusum_slack >= 0, f"detection.cusum_slack must be >= 0, got {self.cusum_slack!r}")
+        _check(_is_num(self.tail_quantile) and 0.5 <= self.tail_quantile < 1, f"detection.tail_quantile must be in [0.5, 1), got {self.tail_quantile!r}")
+        _check(self.shape_z is None or (_is_num(self.shape_z) and self.shape_z >= 0), f"detection.shape_z must be >= 0 or None, got {self.shape_z!r}")
+        for name in ('min_impact', 'min_impact_share'):
+            _check(_is_num(getattr(self, name)) and getattr(self, name) >= 0, f"detection.{name} must be >= 0, got {getattr(self, name)!r}")
         _check(self.readout_ridge is None or (_is_num(self.readout_ridge) and self.readout_ridge > 0),
                f"detection.readout_ridge must be > 0 or None (the network's own last layer), got {self.readout_ridge!r}")
         _check(_is_num(self.split_ratio) and 0 < self.split_ratio < 1,
@@ -115,7 +132,8 @@ class DetectionConfig(_Validated):
                f"detection.strong_threshold must be > 0, got {self.strong_threshold!r}")
 
 METHODS = {'robust': "an autoencoder over the whole history with a ridge readout per series; per-day errors as robust z-scores (calendar-aware), "
-                     "merged into events, ranked, pruned and capped at max_event_rate",
+                     "with expected cost from the days before each day (level, season, month-start), deviations and a CUSUM "
+                     "for sustained changes, calibrated per series to a false-event budget; strong only when material",
            'seed': "the method as first described: train on the first 80 %, threshold mean + 1.5 sigma of training "
                    "errors, strong only when the LSTM flag and the -30 % decrease rule agree"}
 

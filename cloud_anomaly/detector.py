@@ -12,12 +12,13 @@ from fastcore.basics import patch
 from .config import Config, CloudAnomalyError
 from .data import DataError, MinMaxScaler, make_windows
 from .stats import to_events, mad_scale
+from .baseline import deviations, event_gap, season_steps
 from .model import LSTMAutoencoder, load_autoencoder
 
 # %% auto #0
 __all__ = ['RESULT_COLUMNS', 'pct_change', 'decrease_flags', 'sigma_threshold', 'hybrid_score', 'robust_stats', 'robust_z',
-           'select_events', 'fit_readout', 'window_steps', 'min_days', 'excluded_days', 'clean_windows',
-           'AnomalyDetector']
+           'select_events', 'material_events', 'judge_days', 'fit_readout', 'window_steps', 'min_days', 'excluded_days',
+           'clean_windows', 'AnomalyDetector']
 
 # %% ../nbs/03_detector.ipynb #1204465f
 def pct_change(cost) -> np.ndarray:
@@ -82,6 +83,38 @@ def select_events(z, k: float=5.0, gap: int=3, prune: float=0.13, max_events: in
     if max_events is not None: order = order[:max(1, max_events)]
     for n, j in enumerate(sorted(order), 1): a, b = runs[j]; out[a:b + 1] = n
     return out
+
+# %% ../nbs/03_detector.ipynb #mat0001b
+def material_events(flag, impact, cost, period: int, config, money: bool=True, score=None) -> np.ndarray:
+    "Event number of each step (0: none): `flag`ged steps merged across `event_gap(period)`, kept when the summed `impact` is material."
+    runs = to_events(np.asarray(flag, bool), max_gap=event_gap(period))
+    impact, cost = np.asarray(impact, float), np.asarray(cost, float)
+    per_day = period if 1 < period != 7 else 1                            # steps in a day: sub-daily data
+    typical = float(np.nanmedian(np.abs(cost))) * per_day if len(cost) else 0.0
+    kept = []
+    for a, b in runs:
+        at_stake = abs(float(np.nansum(impact[a:b + 1])))
+        if at_stake >= config.min_impact_share * typical and (not money or at_stake >= config.min_impact): kept.append((a, b))
+    if config.max_event_rate is not None and score is not None:
+        n = max(1, int(round(config.max_event_rate * len(flag))))
+        peaks = [float(np.nanmax(np.asarray(score)[a:b + 1])) for a, b in kept]
+        kept = [kept[j] for j in sorted(np.argsort(peaks, kind='stable')[::-1][:n])]
+    out = np.zeros(len(flag), int)
+    for n, (a, b) in enumerate(kept, 1): out[a:b + 1] = n
+    return out
+
+# %% ../nbs/03_detector.ipynb #judge002
+def judge_days(cost, index, z_ae, config) -> pd.DataFrame:
+    "Per step of `index`: expected cost (known before the day), deviation, flag (deviation, CUSUM or a confirmed autoencoder z), score and the decrease rule."
+    c, x = config, np.asarray(cost, float)
+    dev = deviations(x, index, c.level_cycles, c.deviation_threshold, c.cusum_threshold, c.cusum_slack, c.tail_quantile, c.tail_margin)
+    dz, exp, za = dev.z.to_numpy(), dev.expected.to_numpy(), np.nan_to_num(np.asarray(z_ae, float))
+    known = np.isfinite(exp)
+    shape = (za > c.z_threshold) & (np.abs(dz) >= c.shape_z) & ~dev.warm.to_numpy() if c.shape_z is not None else np.zeros(len(x), bool)
+    score = np.fmax.reduce([np.abs(dz) / c.deviation_threshold, np.fmax(dev.up, dev.down).to_numpy() / c.cusum_threshold,
+                            np.where(shape, za / c.z_threshold, 0.0)])
+    return pd.DataFrame({'expected': exp, 'known': known, 'z': dz, 'flag': dev.flag.to_numpy() | shape, 'score': score,
+                         'decrease': known & (x <= exp * (1 + c.decrease_threshold))}, index=dev.index)
 
 # %% ../nbs/03_detector.ipynb #9253c0b4
 def fit_readout(hidden, windows, ridge: float) -> tuple[np.ndarray, float]:
@@ -243,10 +276,12 @@ def result(self: AnomalyDetector, f: pd.DataFrame, wins: np.ndarray, recon: np.n
         err = self._day_errors(wins, recon)
         z, med, scale = robust_z(err, self.stats, days)
         thr, lstm = med + c.z_threshold * scale, z > c.z_threshold
-        score = np.clip(z / c.z_threshold, 0, None)
-        event = select_events(z, c.z_threshold, gap=w // 2, prune=c.prune,
-                              max_events=int(round(c.max_event_rate * len(days))))
-        strong = (event > 0) & lstm
+        j = judge_days(cost, f.index, np.r_[np.zeros(w - 1), z], c).iloc[w - 1:]
+        expected = np.where(j.known, j.expected, expected)                 # what was known before the day; the reconstruction in the warm-up
+        dec, flag, score = j.decrease.to_numpy(), j.flag.to_numpy(), j.score.to_numpy()
+        event = material_events(flag, cost[w - 1:] - expected, cost[w - 1:], season_steps(f.index), c,
+                                money=f.attrs.get('kind', 'cost') == 'cost', score=score)
+        strong = (event > 0) & flag
     return pd.DataFrame({
         'date': days, 'cost': cost[w - 1:], 'expected_cost': expected, 'impact': cost[w - 1:] - expected,
         'error': err, 'threshold': thr, 'pct_change': pct, 'lstm_flag': lstm, 'decrease_flag': dec,

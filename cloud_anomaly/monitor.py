@@ -13,7 +13,7 @@ from tqdm.auto import tqdm
 from .config import Config, ConfigError, CloudAnomalyError
 from .data import DataError, make_windows
 from .stats import mad_scale
-from .detector import AnomalyDetector, robust_z, select_events, pct_change, decrease_flags, min_days, clean_windows
+from .detector import AnomalyDetector, robust_z, select_events, pct_change, decrease_flags, min_days, clean_windows, judge_days, excluded_days
 from .model import load_autoencoder
 from .portfolio import SharedDetector, portfolio_series, shares
 from .explainer import explain_anomalies
@@ -94,14 +94,18 @@ def model_table(det: AnomalyDetector, series: pd.DataFrame, days, config: Config
     if exclude is not None and len(exclude): z[res.date.isin(pd.DatetimeIndex(exclude)).to_numpy()] = 0.0
     first_row = lo + w - 1                                                  # the step of the first row of `res`
     new = np.arange(p0, p1 + 1) - first_row
-    strong = day_verdicts(z, new, c.z_threshold, w // 2, c.prune, c.max_event_rate, m.lookback_days)
+    j = judge_days(series.cost.to_numpy(float)[:p1 + 1], idx[:p1 + 1], np.r_[np.zeros(first_row), z], c).iloc[p0:p1 + 1]   # all history to the last day: day by day = one run
     drift, cost, k = None, series.cost.to_numpy(float), m.drift_days
     level_before = float(np.median(cost[max(0, after - k):after]))   # the usual cost before training ended
     for n, p in enumerate(range(p0, p1 + 1)):
         if p - after < k: continue
         if np.median(z[p - k - first_row:p - first_row]) > m.drift_z: drift = (n, 'errors'); break
         if level_before > 0 and abs(float(np.median(cost[p - k:p])) / level_before - 1) > m.drift_level: drift = (n, 'level'); break
-    t = res.iloc[new].drop(columns=['event', 'in_training', 'filled']).assign(is_strong=strong, spike_flag=False, method='model')
+    strong = j.flag.to_numpy() & ~excluded_days(j.index, exclude)            # a day judged false positive or planned is not strong again
+    t = res.iloc[new].drop(columns=['event', 'in_training', 'filled'])
+    expected = np.where(j.known, j.expected, t.expected_cost)
+    t = t.assign(expected_cost=expected, impact=t.cost.to_numpy() - expected, decrease_flag=j.decrease.to_numpy(), anomaly_score=j.score.to_numpy(),
+                 is_strong=strong, spike_flag=False, method='model')
     return t.reset_index(drop=True)[MONITOR_COLUMNS[1:-2]], drift
 
 # %% ../nbs/06d_monitor.ipynb #aae1b8fd
