@@ -11,7 +11,7 @@ feeds them: each raw file through the loaders, at its own step (5 minutes for mo
 a NAB file is not scored (NAB's probation). Prints event F1, precision, recall, false events per 100 days, recall per
 kind and seconds per series.
 """
-import argparse, os, sys, time, zlib
+import argparse, json, os, sys, time, zlib
 from pathlib import Path
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '3')
 import numpy as np, pandas as pd
@@ -21,6 +21,7 @@ from cloud_anomaly.loaders import load_data
 from cloud_anomaly.stats import to_events
 from cloud_anomaly.baseline import season_steps
 from cloud_anomaly.detector import judge_days, material_events
+from cloud_anomaly.baseline import back_to_start
 from cloud_anomaly.evaluation import event_metrics, sum_event_metrics, nab_series, nab_probation_end
 
 TUNING = ('cost seed 1', 'NAB realAWSCloudwatch', 'NAB artificialWithAnomaly', 'NAB artificialNoAnomaly')
@@ -70,7 +71,7 @@ def flags(item: dict, config: Config) -> np.ndarray:
     x, idx = item['series'].cost.to_numpy(float), item['series'].index
     j = judge_days(x, idx, np.zeros(len(x)), config.detection)
     exp = np.where(j.known, j.expected, x)
-    return material_events(j.flag.to_numpy(), x - exp, x, season_steps(idx), config.detection, money=item['family'].startswith('cost')) > 0
+    return material_events(back_to_start(j.flag.to_numpy(), j.since.to_numpy()), x - exp, x, season_steps(idx), config.detection, money=item['family'].startswith('cost')) > 0
 
 def main(argv=None):
     here = Path(__file__).resolve()
@@ -78,13 +79,14 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('--nab-dir', default=default_nab)
     ap.add_argument('--families', default='all', help="'all' or 'tuning'")
+    ap.add_argument('--changes', default=None, help='detection settings as JSON, e.g. \'{"tail_quantile": 0.95}\'')
     a = ap.parse_args(argv)
     if a.nab_dir is None: sys.exit("error: NAB not found; pass --nab-dir")
     items = [cost_customer(f'c{i:03d}', seed) for seed in (1, 2) for i in range(60)]
     for fam in ('realAWSCloudwatch', 'artificialWithAnomaly', 'artificialNoAnomaly', 'realKnownCause', 'realTweets'):
         items += nab_family(a.nab_dir, fam)
     if a.families == 'tuning': items = [i for i in items if i['family'] in TUNING]
-    cfg, rows = Config(), []
+    cfg, rows = Config.from_dict({'detection': json.loads(a.changes) if a.changes else {}}), []
     for it in items:
         t0 = time.perf_counter(); fl = flags(it, cfg); sec = time.perf_counter() - t0
         s = it['series']; fl = fl & (s.index >= it['scored_from'])

@@ -10,7 +10,8 @@ import pandas as pd
 from .stats import to_events
 
 # %% auto #0
-__all__ = ['season_steps', 'expected_cost', 'deviation_z', 'cusum', 'deviation_flags', 'event_gap', 'deviations']
+__all__ = ['season_steps', 'expected_cost', 'deviation_z', 'cusum', 'deviation_flags', 'event_gap', 'since', 'back_to_start',
+           'deviations']
 
 # %% ../nbs/02a_baseline.ipynb #3d09d0b3
 def season_steps(index) -> int:
@@ -59,18 +60,20 @@ def expected_cost(cost, index, cycles: int=4, seasonal_gain: float=0.8) -> tuple
     return expected, level
 
 # %% ../nbs/02a_baseline.ipynb #7d923a27
-def deviation_z(cost, expected, level, period: int, threshold: float=10.0, tail_quantile: float=0.99, tail_margin: float=2.0,
-                scale_cycles: int=8, warmup_cycles: int=4, budget_cycles: int=52, unusual=None) -> np.ndarray:
-    "Deviation of each step from `expected` in units of the usual deviation before it (`unusual` steps left out), rescaled by the series' own tail; 0 in the warm-up and where nothing is expected."
+def deviation_z(cost, expected, level, period: int, threshold: float=10.0, tail_quantile: float=0.9, tail_margin: float=4.0,
+                scale_cycles: int=8, warmup_cycles: int=4, budget_cycles: int=52, unusual=None, changed=None) -> np.ndarray:
+    "Deviation of each step from `expected` in units of the usual deviation before it (`unusual` steps left out of it), rescaled by the series' own tail (`changed` steps left out of that); 0 in the warm-up and where nothing is expected."
     x, e, lv = (np.asarray(a, float) for a in (cost, expected, level))
     r = x - e
     usual = np.abs(r) if unusual is None else np.where(unusual, np.nan, np.abs(r))
     M = max(8, scale_cycles * period)
     big = pd.Series(usual).shift(1).rolling(M, min_periods=max(5, M // 4)).quantile(0.75).to_numpy()
-    z = r / np.fmax(big, 0.01 * np.abs(lv) + 1e-9)
+    floor = np.fmax(0.01 * np.abs(lv), 0.05 * pd.Series(np.abs(x)).shift(1).rolling(M, min_periods=1).mean().to_numpy())
+    z = r / np.fmax(big, np.nan_to_num(floor) + 1e-9)
     z = np.nan_to_num(z, nan=0.0, posinf=0.0, neginf=0.0)
     z[:max(4, warmup_cycles * period)] = 0.0
-    past = pd.Series(np.where(unusual, np.nan, np.abs(z)) if unusual is not None else np.abs(z)).shift(1).rolling(max(20, budget_cycles * period), min_periods=20).quantile(tail_quantile).to_numpy()
+    past = (pd.Series(np.abs(z) if changed is None else np.where(changed, np.nan, np.abs(z))).shift(max(1, period))
+            .rolling(max(20, budget_cycles * period), min_periods=20).quantile(tail_quantile).to_numpy())
     return z / np.maximum(1.0, np.nan_to_num(past) * tail_margin / threshold)
 
 # %% ../nbs/02a_baseline.ipynb #81f4b4d7
@@ -93,16 +96,33 @@ def event_gap(period: int) -> int:
     "Steps between flags that still make one event: 3, or a quarter of a cycle of sub-daily data."
     return max(3, period // 4 if period > 7 else 0)
 
+def since(up, down, cusum_threshold: float=10.0) -> np.ndarray:
+    "Per step: where the deviation that a CUSUM above `cusum_threshold` sums up began (the step after the sum was last 0); the step itself otherwise."
+    up, down = np.asarray(up, float), np.asarray(down, float)
+    pos = np.arange(len(up))
+    start = lambda s: np.maximum.accumulate(np.where(s == 0, pos, -1)) + 1
+    return np.where(up > cusum_threshold, start(up), np.where(down > cusum_threshold, start(down), pos))
+
+def back_to_start(flag, since) -> np.ndarray:
+    "`flag` with the steps back to `since` (where each flagged step's sustained change began) flagged too."
+    out = np.asarray(flag, bool).copy()
+    for t in np.flatnonzero(out & (np.asarray(since) < np.arange(len(out)))): out[max(0, since[t]):t] = True
+    return out
+
 def deviations(cost, index, cycles: int=4, threshold: float=10.0, cusum_threshold: float=10.0, slack: float=1.0,
-               tail_quantile: float=0.99, tail_margin: float=2.0) -> pd.DataFrame:
-    "Per step: expected cost, deviation z, CUSUMs, flag (causal) and whether it is still in the warm-up."
+               tail_quantile: float=0.9, tail_margin: float=4.0) -> pd.DataFrame:
+    "Per step: expected cost, deviation z, CUSUMs, flag (causal), warm-up, where a sustained deviation began, and the unit of z in cost."
     x, P = np.asarray(cost, float), season_steps(index)
     exp, lev = expected_cost(x, index, cycles)
     warm = np.arange(len(x)) < max(4, cycles * P)
-    unusual = None
-    for _ in range(3):                       # passes 2 and 3: the steps the pass before found unusual do not widen the unit
-        z = deviation_z(x, exp, lev, P, threshold, tail_quantile, tail_margin, unusual=unusual)
+    unusual = changed = None
+    for _ in range(3):                       # passes 2 and 3: what the pass before found unusual (changed) does not widen the unit (tail)
+        z = deviation_z(x, exp, lev, P, threshold, tail_quantile, tail_margin, unusual=unusual, changed=changed)
         up, down = cusum(z, slack, cap=1.5 * cusum_threshold)
         unusual = deviation_flags(z, up, down, threshold / 2, cusum_threshold / 2) & ~warm
+        began = since(up, down, cusum_threshold / 2)
+        changed = back_to_start(unusual & (np.arange(len(x)) - began >= P), began)
     flag = deviation_flags(z, up, down, threshold, cusum_threshold) & ~warm
-    return pd.DataFrame({'expected': exp, 'z': z, 'up': up, 'down': down, 'flag': flag, 'warm': warm}, index=pd.DatetimeIndex(index))
+    with np.errstate(all='ignore'): unit = pd.Series(np.where(np.abs(z) > 1e-9, np.abs(x - exp) / np.abs(z), np.nan)).ffill().to_numpy()
+    return pd.DataFrame({'expected': exp, 'z': z, 'up': up, 'down': down, 'flag': flag, 'warm': warm,
+                         'since': since(up, down, cusum_threshold), 'unit': np.where(warm, np.nan, unit)}, index=pd.DatetimeIndex(index))

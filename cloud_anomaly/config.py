@@ -89,8 +89,8 @@ class DetectionConfig(_Validated):
     deviation_threshold: float = 10.0   # robust: a step deviates when it is this many usual large deviations from expected
     cusum_threshold: float = 10.0       # robust: a sustained deviation when the running sum of deviations (less the slack) passes this
     cusum_slack: float = 1.0            # robust: deviation each step may have without adding to the running sum
-    tail_quantile: float = 0.99         # robust: false-event budget: a series' deviations are rescaled so this quantile of its past ones ...
-    tail_margin: float = 2.0            # robust: ... times this stays below deviation_threshold (about 1 false event per 52 cycles on clean series)
+    tail_quantile: float = 0.9          # robust: false-event budget: a series' deviations are rescaled so this quantile of its past ones ...
+    tail_margin: float = 4.0            # robust: ... times this stays below deviation_threshold (see bench/quality.py for the false events per 100 days)
     shape_z: float|None = 3.0           # robust: an autoencoder flag counts on days at least this far from expected; None = it only informs
     min_impact: float = 20.0            # robust: an event is strong only when its money at stake reaches this (cost data) ...
     min_impact_share: float = 0.1       # robust: ... and this share of the customer's typical daily spend (any data)

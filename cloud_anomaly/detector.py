@@ -12,7 +12,7 @@ from fastcore.basics import patch
 from .config import Config, CloudAnomalyError
 from .data import DataError, MinMaxScaler, make_windows
 from .stats import to_events, mad_scale
-from .baseline import deviations, event_gap, season_steps
+from .baseline import deviations, event_gap, season_steps, back_to_start
 from .model import LSTMAutoencoder, load_autoencoder
 
 # %% auto #0
@@ -114,7 +114,8 @@ def judge_days(cost, index, z_ae, config) -> pd.DataFrame:
     score = np.fmax.reduce([np.abs(dz) / c.deviation_threshold, np.fmax(dev.up, dev.down).to_numpy() / c.cusum_threshold,
                             np.where(shape, za / c.z_threshold, 0.0)])
     return pd.DataFrame({'expected': exp, 'known': known, 'z': dz, 'flag': dev.flag.to_numpy() | shape, 'score': score,
-                         'decrease': known & (x <= exp * (1 + c.decrease_threshold))}, index=dev.index)
+                         'decrease': known & (x <= exp * (1 + c.decrease_threshold)), 'since': dev.since.to_numpy(),
+                         'low': exp - c.deviation_threshold * dev.unit.to_numpy(), 'high': exp + c.deviation_threshold * dev.unit.to_numpy()}, index=dev.index)
 
 # %% ../nbs/03_detector.ipynb #9253c0b4
 def fit_readout(hidden, windows, ridge: float) -> tuple[np.ndarray, float]:
@@ -129,7 +130,7 @@ def fit_readout(hidden, windows, ridge: float) -> tuple[np.ndarray, float]:
 
 # %% ../nbs/03_detector.ipynb #dc476fa9
 RESULT_COLUMNS = ['date', 'cost', 'expected_cost', 'impact', 'error', 'threshold', 'pct_change',
-                  'lstm_flag', 'decrease_flag', 'anomaly_score', 'is_strong', 'event', 'in_training', 'filled']
+                  'lstm_flag', 'decrease_flag', 'anomaly_score', 'is_strong', 'event', 'in_training', 'filled', 'expected_low', 'expected_high']
 
 def _as_frame(series) -> pd.DataFrame:
     "Accept a cost Series with a DatetimeIndex or a frame with a `cost` column (as `customer_series` returns)."
@@ -272,13 +273,15 @@ def result(self: AnomalyDetector, f: pd.DataFrame, wins: np.ndarray, recon: np.n
         score = hybrid_score(lstm, dec, c.lstm_weight, c.decrease_weight)
         strong = score >= c.strong_threshold - 1e-9
         event = np.zeros(len(days), int)
+        low = high = np.full(len(days), np.nan)                          # the seed method has no band
     else:
         err = self._day_errors(wins, recon)
         z, med, scale = robust_z(err, self.stats, days)
         thr, lstm = med + c.z_threshold * scale, z > c.z_threshold
         j = judge_days(cost, f.index, np.r_[np.zeros(w - 1), z], c).iloc[w - 1:]
         expected = np.where(j.known, j.expected, expected)                 # what was known before the day; the reconstruction in the warm-up
-        dec, flag, score = j.decrease.to_numpy(), j.flag.to_numpy(), j.score.to_numpy()
+        dec, score, low, high = j.decrease.to_numpy(), j.score.to_numpy(), j.low.to_numpy(), j.high.to_numpy()
+        flag = back_to_start(j.flag.to_numpy(), j.since.to_numpy() - (w - 1))
         event = material_events(flag, cost[w - 1:] - expected, cost[w - 1:], season_steps(f.index), c,
                                 money=f.attrs.get('kind', 'cost') == 'cost', score=score)
         strong = (event > 0) & flag
@@ -286,7 +289,7 @@ def result(self: AnomalyDetector, f: pd.DataFrame, wins: np.ndarray, recon: np.n
         'date': days, 'cost': cost[w - 1:], 'expected_cost': expected, 'impact': cost[w - 1:] - expected,
         'error': err, 'threshold': thr, 'pct_change': pct, 'lstm_flag': lstm, 'decrease_flag': dec,
         'anomaly_score': score, 'is_strong': strong, 'event': event,
-        'in_training': days <= self.train_end, 'filled': f.filled.to_numpy(bool)[w - 1:]})[RESULT_COLUMNS]
+        'in_training': days <= self.train_end, 'filled': f.filled.to_numpy(bool)[w - 1:], 'expected_low': low, 'expected_high': high})[RESULT_COLUMNS]
 
 @patch
 def fit_score(self: AnomalyDetector, series) -> pd.DataFrame:

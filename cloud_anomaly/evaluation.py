@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_evaluation.ipynb #ad8a047a
 from __future__ import annotations
-import json
+import json, zlib
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -12,8 +12,9 @@ from .data import DataError
 from .stats import to_events, mad_scale
 
 # %% auto #0
-__all__ = ['SCENARIOS', 'calculate_metrics', 'event_metrics', 'event_scores', 'sum_event_metrics', 'label_windows', 'nab_series',
-           'nab_probation_end', 'mock_scenarios', 'rolling_mad_flags', 'isolation_forest_flags']
+__all__ = ['SCENARIOS', 'COST_KINDS', 'calculate_metrics', 'event_metrics', 'event_scores', 'sum_event_metrics', 'label_windows',
+           'nab_series', 'nab_probation_end', 'mock_scenarios', 'cost_scenarios', 'rolling_mad_flags',
+           'isolation_forest_flags']
 
 # %% ../nbs/09_evaluation.ipynb #a10ba8d3
 def calculate_metrics(y_true, y_pred) -> dict:
@@ -103,6 +104,45 @@ def mock_scenarios(customers_per_scenario: int=4, n_days: int=730, seed: int=7) 
             df = generate_customer_costs(cid, **({'n_days': n_days} | kw), seed=seed)
             out.append({'scenario': name, 'customer': cid, 'frame': df, 'windows': label_windows(df)})
     return out
+
+# %% ../nbs/09_evaluation.ipynb #costgen2
+COST_KINDS = ('spike', 'drop', 'level_shift', 'leak')
+
+def _cost_customer(cid: str, seed: int, n_days: int) -> dict:
+    "One generated customer of `cost_scenarios`."
+    rng = np.random.default_rng([seed, zlib.crc32(cid.encode())])
+    dates = pd.date_range('2024-01-01', periods=n_days, freq='D', name='date')
+    t, dow, dom = np.arange(n_days), dates.day_of_week.to_numpy(), dates.day.to_numpy()
+    weekly = np.where(dow >= 5, rng.uniform(0.5, 1.05), 1.0) * (1 + rng.uniform(0, 0.05) * np.sin(2 * np.pi * dow / 7))
+    monthly = np.where(dom == 1, 1 + (rng.uniform(0.1, 0.6) if rng.random() < 0.6 else 0.0), 1.0)
+    noise = np.clip(1 + rng.uniform(0.02, 0.07) * rng.standard_t(3, n_days) / np.sqrt(3), 0.3, None)
+    cost = rng.lognormal(np.log(800), 1.0) * (1 + rng.uniform(-0.15, 0.5) * t / 365) * weekly * monthly * noise
+    kinds = list(rng.choice(COST_KINDS, int(rng.integers(1, 3))))
+    starts = []
+    for _ in kinds:
+        for _ in range(200):
+            s = int(rng.integers(60, n_days - 40))
+            if all(abs(s - o) > 60 for o in starts): starts.append(s); break
+    windows = []
+    for k, s in zip(kinds, sorted(starts)):
+        if k == 'spike': d = int(rng.integers(1, 3)); cost[s:s + d] *= rng.uniform(1.6, 3.0); e = s + d - 1
+        elif k == 'drop': d = int(rng.integers(1, 4)); cost[s:s + d] *= rng.uniform(0.15, 0.6); e = s + d - 1
+        elif k == 'level_shift':
+            f = rng.uniform(1.3, 1.8) if rng.random() < 0.75 else rng.uniform(0.5, 0.75)
+            d = int(rng.integers(14, 60)) if rng.random() < 0.5 else n_days
+            cost[s:s + d] *= f; e = min(s + 13, n_days - 1)
+        else:
+            ramp = int(rng.integers(10, 21)); f = np.ones(n_days)
+            f[s:s + ramp] = np.linspace(1, rng.uniform(1.3, 1.8), ramp + 1)[1:]; f[s + ramp:] = f[s + ramp - 1]
+            cost *= f; e = s + ramp - 1
+        windows.append((str(k), dates[s], dates[min(e, n_days - 1)]))
+    series = pd.DataFrame({'cost': cost.round(2), 'filled': False}, index=dates)
+    return {'customer': cid, 'series': series, 'windows': [(a, b) for _, a, b in windows], 'kinds': [k for k, _, _ in windows]}
+
+def cost_scenarios(n_customers: int=60, n_days: int=540, seed: int=1) -> list[dict]:
+    "Generated daily-cost customers with labelled anomalies of the four kinds: dicts with customer, series, windows and kinds."
+    if n_days < 120: raise DataError(f"cost_scenarios needs at least 120 days (anomalies start after day 60); got n_days={n_days}")
+    return [_cost_customer(f"c{i:03d}", seed, n_days) for i in range(n_customers)]
 
 # %% ../nbs/09_evaluation.ipynb #8c15ff87
 def rolling_mad_flags(values, window: int=60, k: float=3.5) -> np.ndarray:

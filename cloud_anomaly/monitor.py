@@ -17,13 +17,15 @@ from .detector import AnomalyDetector, robust_z, select_events, pct_change, decr
 from .model import load_autoencoder
 from .portfolio import SharedDetector, portfolio_series, shares
 from .explainer import explain_anomalies
+from .output import money
 from .store import Store, StoreError, run_lock, start_run, finish_run, new_model_path, clean_models, day_key
 
 log = logging.getLogger(__name__)
 
 # %% auto #0
 __all__ = ['log', 'MONITOR_COLUMNS', 'day_verdicts', 'rules_table', 'trailing_z', 'lookback_start', 'model_table', 'fit_customer',
-           'watch', 'group_anomalies', 'train', 'MonitorReport', 'days_to_score', 'monitor', 'plot_monitoring']
+           'watch', 'group_anomalies', 'train', 'MonitorReport', 'days_to_score', 'sustained_text', 'monitor',
+           'plot_monitoring']
 
 # %% ../nbs/06d_monitor.ipynb #5c10c6dc
 def day_verdicts(z, positions, k: float=5.0, gap: int=3, prune: float=0.13, rate: float=0.01, lookback: int=365) -> np.ndarray:
@@ -94,7 +96,12 @@ def model_table(det: AnomalyDetector, series: pd.DataFrame, days, config: Config
     if exclude is not None and len(exclude): z[res.date.isin(pd.DatetimeIndex(exclude)).to_numpy()] = 0.0
     first_row = lo + w - 1                                                  # the step of the first row of `res`
     new = np.arange(p0, p1 + 1) - first_row
-    j = judge_days(series.cost.to_numpy(float)[:p1 + 1], idx[:p1 + 1], np.r_[np.zeros(first_row), z], c).iloc[p0:p1 + 1]   # all history to the last day: day by day = one run
+    j = judge_days(series.cost.to_numpy(float)[:p1 + 1], idx[:p1 + 1], np.r_[np.zeros(first_row), z], c)   # all history to the last day: day by day = one run
+    extra = np.nan_to_num(series.cost.to_numpy(float)[:p1 + 1] - j.expected.to_numpy())
+    cum_extra, cum_exp = np.r_[0, np.cumsum(extra)], np.r_[0, np.cumsum(np.nan_to_num(j.expected.to_numpy()))]
+    j = j.iloc[p0:p1 + 1]
+    s0, s1 = j.since.to_numpy(), np.arange(p0, p1 + 1) + 1                   # a sustained change: what it cost since it began
+    sustained = pd.DataFrame({'since': idx[s0], 'since_impact': cum_extra[s1] - cum_extra[s0], 'since_expected': cum_exp[s1] - cum_exp[s0]})
     drift, cost, k = None, series.cost.to_numpy(float), m.drift_days
     level_before = float(np.median(cost[max(0, after - k):after]))   # the usual cost before training ended
     for n, p in enumerate(range(p0, p1 + 1)):
@@ -106,7 +113,7 @@ def model_table(det: AnomalyDetector, series: pd.DataFrame, days, config: Config
     expected = np.where(j.known, j.expected, t.expected_cost)
     t = t.assign(expected_cost=expected, impact=t.cost.to_numpy() - expected, decrease_flag=j.decrease.to_numpy(), anomaly_score=j.score.to_numpy(),
                  is_strong=strong, spike_flag=False, method='model')
-    return t.reset_index(drop=True)[MONITOR_COLUMNS[1:-2]], drift
+    return pd.concat([t.reset_index(drop=True)[MONITOR_COLUMNS[1:-2]], sustained], axis=1), drift
 
 # %% ../nbs/06d_monitor.ipynb #aae1b8fd
 def fit_customer(config: Config, series: pd.DataFrame, exclude=None, networks=None, name: str='series') -> AnomalyDetector:
@@ -163,15 +170,22 @@ def group_anomalies(customer_id, strong: pd.DataFrame, last: dict|None=None, pla
     "Strong days (in date order) as anomalies: extending the customer's `last` one within `gap` days, else new (suppressed on a `planned` {day of month: id})."
     out, cur, planned = [], dict(last, days=[], touched=False) if last else None, planned or {}
     for r in strong.itertuples():
-        if cur is not None and (r.date - pd.Timestamp(cur['end_date'])).days <= gap:
+        since = getattr(r, 'since', None)
+        since = pd.Timestamp(since) if since is not None and not pd.isna(since) else r.date
+        if cur is not None and (min(r.date, since) - pd.Timestamp(cur['end_date'])).days <= gap:   # the same change goes on
             cur.update(end_date=r.date, impact=cur['impact'] + r.impact); cur['days'].append(r.date)
             if r.anomaly_score > cur['peak_score']:
                 cur.update(peak_date=r.date, peak_score=r.anomaly_score, cost=r.cost, expected_cost=r.expected_cost)
             if not cur['touched']: cur['touched'] = True; out.append(cur)
             continue
         p = planned.get(r.date.day)
-        cur = {'anomaly_id': None, 'customer_id': str(customer_id), 'start_date': r.date, 'end_date': r.date, 'peak_date': r.date,
-               'peak_score': r.anomaly_score, 'cost': r.cost, 'expected_cost': r.expected_cost, 'impact': r.impact,
+        if cur is not None: since = max(since, pd.Timestamp(cur['end_date']) + pd.Timedelta(days=1))   # never back into the anomaly before it
+        sustained = since < r.date                                           # a change that began before it was flagged
+        cur = {'anomaly_id': None, 'customer_id': str(customer_id), 'start_date': since,
+               'end_date': r.date, 'peak_date': r.date,
+               'peak_score': r.anomaly_score, 'cost': r.cost, 'expected_cost': r.expected_cost,
+               'impact': r.since_impact if sustained else r.impact,
+               'sustained': (int((r.date - since).days) + 1, r.since_impact, r.since_expected) if sustained else None,
                'pct_change': r.pct_change, 'method': r.method, 'status': 'suppressed' if p else 'new',
                'suppressed_by': f"planned, like anomaly {p}" if p else None, 'days': [r.date], 'touched': True}
         out.append(cur)
@@ -297,7 +311,14 @@ def _explain_new(frame: pd.DataFrame, cid: str, groups: list, cfg: Config, use_l
                            'lstm_flag': g['method'] == 'model', 'is_strong': True,
                            'decrease_flag': bool(g['pct_change'] <= cfg.detection.decrease_threshold)} for g in fresh])
     ex = explain_anomalies(frame, cid, peaks, cfg, use_llm_api and any(g['status'] == 'new' for g in fresh))
-    return {id(g): e for g, e in zip(fresh, ex.explanation)}
+    return {id(g): sustained_text(g['sustained']) + e for g, e in zip(fresh, ex.explanation)}
+
+def sustained_text(sustained) -> str:
+    "'spend up 60 % for 5 days, +$4,200 so far: ' for a sustained change `(days, extra money, expected money)`; '' for None."
+    if not sustained: return ''
+    days, extra, expected = sustained
+    pct = f" {abs(extra) / abs(expected):.0%}" if expected else ''
+    return f"spend {'up' if extra >= 0 else 'down'}{pct} for {days} day{'s' if days != 1 else ''}, {'+' if extra >= 0 else '-'}{money(abs(extra))} so far: "
 
 def _write_customer(store: Store, run: int, cid: str, table: pd.DataFrame, models: list, paths: list, model_id, shared_id,
                     groups: list, explanations: dict, before_commit=None) -> pd.DataFrame:

@@ -18,7 +18,7 @@ __all__ = ['SPARK_SCHEMA', 'SKIPPED_SCHEMA', 'detect_spark', 'skipped_customers'
 # %% ../nbs/06b_spark.ipynb #1788ee9a
 SPARK_SCHEMA = ("customer_id string, date timestamp, cost double, expected_cost double, impact double, error double, "
                 "threshold double, pct_change double, lstm_flag boolean, decrease_flag boolean, anomaly_score double, "
-                "is_strong boolean, event long, in_training boolean, filled boolean")
+                "is_strong boolean, event long, in_training boolean, filled boolean, expected_low double, expected_high double")
 SKIPPED_SCHEMA = "customer_id string, reason string"
 
 def _model_bytes(ae) -> bytes:

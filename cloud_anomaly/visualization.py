@@ -29,6 +29,9 @@ def plot_anomalies(result: pd.DataFrame, title: str='Daily cost anomalies',
         for ax in (ax1, ax2):
             ax.axvspan(r.date.iloc[0], r.date[r.in_training].iloc[-1], color='0.93', zorder=0, label='_nolegend_')
     sns.lineplot(data=r, x='date', y='cost', ax=ax1, color='0.25', linewidth=1, label='cost')
+    if 'expected_high' in r and r.expected_high.notna().any():
+        ax1.fill_between(r.date, r.expected_low.clip(lower=0), r.expected_high, color='tab:green', alpha=0.12, linewidth=0,
+                         label='expected band (beyond it: a deviation)')
     sns.lineplot(data=r, x='date', y='expected_cost', ax=ax1, color='tab:green', linewidth=1, linestyle='--', label='expected cost')
     marks = [('lstm_flag', 'LSTM flag', 'tab:orange', '^', 45), ('decrease_flag', 'decrease flag', 'tab:blue', 'v', 45),
              ('is_strong', 'strong anomaly', 'red', 'o', 110)]
