@@ -4,14 +4,14 @@ materiality; without the autoencoder's shape flags) on families kept apart for t
     python bench/deviation_quality.py                      # every family
     python bench/deviation_quality.py --families tuning    # only the families defaults were chosen on
 
-Families: generated daily cost (60 customers x 540 days per seed; heavy-tailed noise, weekends at 0.5-1.05,
-month-start charges, growth; spikes, drops, level shifts and leaks) - seed 1 tunes, seed 2 is held out; NAB
+Families: generated daily cost (`cloud_anomaly.evaluation.cost_scenarios`, 60 customers x 540 days per seed) - seed 1
+tunes, seed 2 is held out; NAB
 realAWSCloudwatch and artificial (tuning); NAB realKnownCause and realTweets (held out). NAB files are fed as a user
 feeds them: each raw file through the loaders, at its own step (5 minutes for most), no averaging. The first 15 % of
 a NAB file is not scored (NAB's probation). Prints event F1, precision, recall, false events per 100 days, recall per
 kind and seconds per series.
 """
-import argparse, json, os, sys, time, zlib
+import argparse, json, os, sys, time
 from pathlib import Path
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '3')
 import numpy as np, pandas as pd
@@ -22,41 +22,9 @@ from cloud_anomaly.stats import to_events
 from cloud_anomaly.baseline import season_steps
 from cloud_anomaly.detector import judge_days, material_events
 from cloud_anomaly.baseline import back_to_start
-from cloud_anomaly.evaluation import event_metrics, sum_event_metrics, nab_series, nab_probation_end
+from cloud_anomaly.evaluation import event_metrics, sum_event_metrics, nab_series, nab_probation_end, cost_scenarios
 
 TUNING = ('cost seed 1', 'NAB realAWSCloudwatch', 'NAB artificialWithAnomaly', 'NAB artificialNoAnomaly')
-
-def cost_customer(cid: str, seed: int, n_days: int=540) -> dict:
-    "One generated customer: weekly pattern, month-start charge, growth, t(3) noise, 1-2 anomalies of the four kinds."
-    rng = np.random.default_rng([seed, zlib.crc32(cid.encode())])
-    dates = pd.date_range('2024-01-01', periods=n_days, freq='D')
-    t, dow, dom = np.arange(n_days), dates.day_of_week.to_numpy(), dates.day.to_numpy()
-    level, trend = rng.lognormal(np.log(800), 1.0), 1 + rng.uniform(-0.15, 0.5) * t / 365
-    weekly = np.where(dow >= 5, rng.uniform(0.5, 1.05), 1.0) * (1 + rng.uniform(0, 0.05) * np.sin(2 * np.pi * dow / 7))
-    monthly = np.where(dom == 1, 1 + (rng.uniform(0.1, 0.6) if rng.random() < 0.6 else 0.0), 1.0)
-    eps = 1 + rng.uniform(0.02, 0.07) * rng.standard_t(3, n_days) / np.sqrt(3)
-    cost = level * trend * weekly * monthly * np.clip(eps, 0.3, None)
-    kinds = list(rng.choice(['spike', 'drop', 'level_shift', 'leak'], int(rng.integers(1, 3))))
-    starts = []
-    for _ in kinds:
-        for _ in range(200):
-            s = int(rng.integers(60, n_days - 40))
-            if all(abs(s - o) > 60 for o in starts): starts.append(s); break
-    windows = []
-    for k, s in zip(kinds, sorted(starts)):
-        if k == 'spike': d = int(rng.integers(1, 3)); cost[s:s + d] *= rng.uniform(1.6, 3.0); windows.append((k, s, s + d - 1))
-        elif k == 'drop': d = int(rng.integers(1, 4)); cost[s:s + d] *= rng.uniform(0.15, 0.6); windows.append((k, s, s + d - 1))
-        elif k == 'level_shift':
-            f = rng.uniform(1.3, 1.8) if rng.random() < 0.75 else rng.uniform(0.5, 0.75)
-            d = int(rng.integers(14, 60)) if rng.random() < 0.5 else n_days
-            cost[s:s + d] *= f; windows.append((k, s, min(s + 13, n_days - 1)))
-        else:
-            ramp, top = int(rng.integers(10, 21)), rng.uniform(1.3, 1.8)
-            f = np.ones(n_days); f[s:s + ramp] = np.linspace(1, top, ramp + 1)[1:]; f[s + ramp:] = top
-            cost *= f; windows.append((k, s, s + ramp - 1))
-    s = pd.DataFrame({'cost': cost.round(2), 'filled': False}, index=pd.DatetimeIndex(dates, name='date'))
-    return {'family': f'cost seed {seed}', 'name': cid, 'series': s, 'kinds': [w[0] for w in windows],
-            'windows': [(dates[a], dates[b]) for _, a, b in windows], 'scored_from': dates[0]}
 
 def nab_family(nab_dir, family: str) -> list[dict]:
     out = []
@@ -79,10 +47,12 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('--nab-dir', default=default_nab)
     ap.add_argument('--families', default='all', help="'all' or 'tuning'")
+    ap.add_argument('--customers', type=int, default=60, help='generated customers per cost seed')
     ap.add_argument('--changes', default=None, help='detection settings as JSON, e.g. \'{"tail_quantile": 0.95}\'')
     a = ap.parse_args(argv)
     if a.nab_dir is None: sys.exit("error: NAB not found; pass --nab-dir")
-    items = [cost_customer(f'c{i:03d}', seed) for seed in (1, 2) for i in range(60)]
+    items = [{'family': f'cost seed {seed}', 'name': c['customer'], 'series': c['series'], 'windows': c['windows'], 'kinds': c['kinds'],
+              'scored_from': c['series'].index[0]} for seed in (1, 2) for c in cost_scenarios(a.customers, 540, seed=seed)]
     for fam in ('realAWSCloudwatch', 'artificialWithAnomaly', 'artificialNoAnomaly', 'realKnownCause', 'realTweets'):
         items += nab_family(a.nab_dir, fam)
     if a.families == 'tuning': items = [i for i in items if i['family'] in TUNING]

@@ -83,7 +83,6 @@ class DetectionConfig(_Validated):
     "Settings of the detection rules and the score."
     method: str = 'robust'              # 'robust' (default) or 'seed' (the method as first described)
     z_threshold: float = 5.0            # robust: a day is unusual when its error is this many robust sigmas above typical
-    prune: float = 0.13                 # robust: keep events down to the last relative drop of this size between peaks
     max_event_rate: float|None = None   # robust: optional cap on events per scored step (0.01: 1 per 100 days); None = no cap, the budget below decides
     level_cycles: int = 4               # robust: expected cost reads the last 4 cycles (weeks of daily data, days of sub-daily); a lasting shift is the new normal after about half
     deviation_threshold: float = 10.0   # robust: a step deviates when it is this many usual large deviations from expected
@@ -91,7 +90,7 @@ class DetectionConfig(_Validated):
     cusum_slack: float = 1.0            # robust: deviation each step may have without adding to the running sum
     tail_quantile: float = 0.9          # robust: false-event budget: a series' deviations are rescaled so this quantile of its past ones ...
     tail_margin: float = 4.0            # robust: ... times this stays below deviation_threshold (see bench/quality.py for the false events per 100 days)
-    shape_z: float|None = 3.0           # robust: an autoencoder flag counts on days at least this far from expected; None = it only informs
+    shape_z: float|None = 9.0           # robust: an autoencoder flag counts on days at least this far from expected (just short of a deviation); None = it only informs
     min_impact: float = 20.0            # robust: an event is strong only when its money at stake reaches this (cost data) ...
     min_impact_share: float = 0.1       # robust: ... and this share of the customer's typical daily spend (any data)
     readout_ridge: float|None = 0.008   # robust: refit the last layer per series with this ridge penalty per value; None = the network's own
@@ -105,7 +104,6 @@ class DetectionConfig(_Validated):
     def validate(self):
         _check(self.method in METHODS, f"detection.method must be one of {list(METHODS)}, got {self.method!r}")
         _check(_is_num(self.z_threshold) and self.z_threshold > 0, f"detection.z_threshold must be > 0, got {self.z_threshold!r}")
-        _check(_is_num(self.prune) and 0 <= self.prune < 1, f"detection.prune must be in [0, 1) (0 = keep all), got {self.prune!r}")
         _check(self.max_event_rate is None or (_is_num(self.max_event_rate) and 0 < self.max_event_rate <= 1),
                f"detection.max_event_rate must be None or in (0, 1], e.g. 0.01 for one event per 100 days; got {self.max_event_rate!r}")
         _check(_is_int(self.level_cycles) and self.level_cycles >= 2, f"detection.level_cycles must be an integer >= 2, got {self.level_cycles!r}")

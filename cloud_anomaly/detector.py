@@ -17,8 +17,8 @@ from .model import LSTMAutoencoder, load_autoencoder
 
 # %% auto #0
 __all__ = ['RESULT_COLUMNS', 'pct_change', 'decrease_flags', 'sigma_threshold', 'hybrid_score', 'robust_stats', 'robust_z',
-           'select_events', 'material_events', 'judge_days', 'fit_readout', 'window_steps', 'min_days', 'excluded_days',
-           'clean_windows', 'AnomalyDetector']
+           'material_events', 'judge_days', 'fit_readout', 'window_steps', 'min_days', 'excluded_days', 'clean_windows',
+           'AnomalyDetector']
 
 # %% ../nbs/03_detector.ipynb #1204465f
 def pct_change(cost) -> np.ndarray:
@@ -68,21 +68,6 @@ def robust_z(errors, stats: dict, times=None) -> tuple[np.ndarray, np.ndarray, n
         first = pd.DatetimeIndex(times).day == 1
         med[first], scale[first] = stats['month_start']; med[~first], scale[~first] = stats['other']
     return (e - med) / scale, med, scale
-
-def select_events(z, k: float=5.0, gap: int=3, prune: float=0.13, max_events: int|None=None) -> np.ndarray:
-    "Event number of each step (0: none) for the events kept: runs of z > k merged across `gap` steps, ranked by peak, pruned, capped."
-    z = np.nan_to_num(np.asarray(z, float), nan=-np.inf)
-    runs = to_events(z > k, max_gap=gap)
-    out = np.zeros(len(z), int)
-    if not runs: return out
-    peaks = np.array([z[a:b + 1].max() for a, b in runs]); order = np.argsort(-peaks, kind='stable')
-    if prune:
-        ranked = np.r_[peaks[order], k]                                   # peaks, largest first, then the threshold
-        big = np.flatnonzero((ranked[:-1] - ranked[1:]) / ranked[:-1] >= prune)
-        order = order[:big[-1] + 1 if len(big) else 0]
-    if max_events is not None: order = order[:max(1, max_events)]
-    for n, j in enumerate(sorted(order), 1): a, b = runs[j]; out[a:b + 1] = n
-    return out
 
 # %% ../nbs/03_detector.ipynb #mat0001b
 def material_events(flag, impact, cost, period: int, config, money: bool=True, score=None) -> np.ndarray:

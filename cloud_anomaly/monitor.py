@@ -13,7 +13,7 @@ from tqdm.auto import tqdm
 from .config import Config, ConfigError, CloudAnomalyError
 from .data import DataError, make_windows
 from .stats import mad_scale
-from .detector import AnomalyDetector, robust_z, select_events, pct_change, decrease_flags, min_days, clean_windows, judge_days, excluded_days
+from .detector import AnomalyDetector, robust_z, pct_change, decrease_flags, min_days, clean_windows, judge_days, excluded_days
 from .model import load_autoencoder
 from .portfolio import SharedDetector, portfolio_series, shares
 from .explainer import explain_anomalies
@@ -23,20 +23,8 @@ from .store import Store, StoreError, run_lock, start_run, finish_run, new_model
 log = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'MONITOR_COLUMNS', 'day_verdicts', 'rules_table', 'trailing_z', 'lookback_start', 'model_table', 'fit_customer',
-           'watch', 'group_anomalies', 'train', 'MonitorReport', 'days_to_score', 'sustained_text', 'monitor',
-           'plot_monitoring']
-
-# %% ../nbs/06d_monitor.ipynb #5c10c6dc
-def day_verdicts(z, positions, k: float=5.0, gap: int=3, prune: float=0.13, rate: float=0.01, lookback: int=365) -> np.ndarray:
-    "For each step in `positions`: strong or not, by the events of the `lookback` steps of `z` that end on it (nothing later)."
-    z = np.asarray(z, float)
-    out = np.zeros(len(positions), bool)
-    for n, p in enumerate(positions):
-        if not z[p] > k: continue
-        zz = z[max(0, p - lookback + 1):p + 1]
-        out[n] = select_events(zz, k, gap=gap, prune=prune, max_events=int(round(rate * len(zz))))[-1] > 0
-    return out
+__all__ = ['log', 'MONITOR_COLUMNS', 'rules_table', 'trailing_z', 'lookback_start', 'model_table', 'fit_customer', 'watch',
+           'group_anomalies', 'train', 'MonitorReport', 'days_to_score', 'sustained_text', 'monitor', 'plot_monitoring']
 
 # %% ../nbs/06d_monitor.ipynb #695f23e3
 MONITOR_COLUMNS = ['customer_id', 'date', 'cost', 'expected_cost', 'impact', 'error', 'threshold', 'pct_change',
