@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from fastcore.basics import patch
-from .config import Config, CloudAnomalyError
+from .config import Config, DetectionConfig, CloudAnomalyError
 from .data import DataError, MinMaxScaler, make_windows
 from .stats import to_events, mad_scale
 from .baseline import deviations, event_gap, season_steps, back_to_start
@@ -70,7 +70,7 @@ def robust_z(errors, stats: dict, times=None) -> tuple[np.ndarray, np.ndarray, n
     return (e - med) / scale, med, scale
 
 # %% ../nbs/03_detector.ipynb #mat0001b
-def material_events(flag, impact, cost, period: int, config, money: bool=True, score=None) -> np.ndarray:
+def material_events(flag, impact, cost, period: int, config: DetectionConfig, money: bool=True, score=None) -> np.ndarray:
     "Event number of each step (0: none): `flag`ged steps merged across `event_gap(period)`, kept when the summed `impact` is material."
     runs = to_events(np.asarray(flag, bool), max_gap=event_gap(period))
     impact, cost = np.asarray(impact, float), np.asarray(cost, float)
@@ -89,7 +89,7 @@ def material_events(flag, impact, cost, period: int, config, money: bool=True, s
     return out
 
 # %% ../nbs/03_detector.ipynb #judge002
-def judge_days(cost, index, z_ae, config) -> pd.DataFrame:
+def judge_days(cost, index, z_ae, config: DetectionConfig) -> pd.DataFrame:
     "Per step of `index`: expected cost (known before the day), deviation, flag (deviation, CUSUM or a confirmed autoencoder z), score and the decrease rule."
     c, x = config, np.asarray(cost, float)
     dev = deviations(x, index, c.level_cycles, c.deviation_threshold, c.cusum_threshold, c.cusum_slack, c.tail_quantile, c.tail_margin)
