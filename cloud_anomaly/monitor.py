@@ -167,7 +167,7 @@ def group_anomalies(customer_id, strong: pd.DataFrame, last: dict|None=None, pla
             if not cur['touched']: cur['touched'] = True; out.append(cur)
             continue
         p = planned.get(r.date.day)
-        if cur is not None: since = max(since, pd.Timestamp(cur['end_date']) + pd.Timedelta(days=1))   # never back into the anomaly before it
+        if cur is not None and since <= pd.Timestamp(cur['end_date']): since = r.date   # never back into the anomaly before it
         sustained = since < r.date                                           # a change that began before it was flagged
         cur = {'anomaly_id': None, 'customer_id': str(customer_id), 'start_date': since,
                'end_date': r.date, 'peak_date': r.date,
@@ -301,8 +301,8 @@ def _explain_new(frame: pd.DataFrame, cid: str, groups: list, cfg: Config, use_l
     ex = explain_anomalies(frame, cid, peaks, cfg, use_llm_api and any(g['status'] == 'new' for g in fresh))
     return {id(g): sustained_text(g['sustained']) + e for g, e in zip(fresh, ex.explanation)}
 
-def sustained_text(sustained) -> str:
-    "'spend up 60 % for 5 days, +$4,200 so far: ' for a sustained change `(days, extra money, expected money)`; '' for None."
+def sustained_text(sustained: tuple|None) -> str:
+    "'spend up 60% for 5 days, +$4,200 so far: ' for a sustained change `(days, extra money, expected money)`; '' for None."
     if not sustained: return ''
     days, extra, expected = sustained
     pct = f" {abs(extra) / abs(expected):.0%}" if expected else ''
