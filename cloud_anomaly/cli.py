@@ -16,7 +16,7 @@ log = logging.getLogger('cloud_anomaly')
 
 # %% auto #0
 __all__ = ['log', 'COMMANDS', 'cloud_anomaly_cli', 'make_config', 'customer_list', 'require_channel', 'cli_parser', 'report_head',
-           'format_report', 'train_cli', 'monitor_cli', 'monitor_report', 'feedback_cli', 'history_cli',
+           'format_report', 'run_notes', 'train_cli', 'monitor_cli', 'monitor_report', 'feedback_cli', 'history_cli',
            'quiet_native_stderr', 'run_cli', 'main']
 
 # %% ../nbs/07_cli.ipynb #6aadc5d0
@@ -29,13 +29,16 @@ def cloud_anomaly_cli(
     config: str=None,            # TOML file with any of the sections [model], [detection], [llm], [data], [alerts], [monitor]
     preset: str=None,            # 'seed': the method exactly as first described (default: the robust detector)
     sharing: str=None,           # 'per-customer', 'shared' (one model for all customers of the run) or 'auto' (default: shared from 20 customers)
+    scope: str=None,             # series watched, comma-separated: 'customer' (each total) and/or breakdown columns, e.g. 'customer,service' (default: data.scope)
     use_llm_api: store_true=False, # let Gemini write the explanations (needs GEMINI_API_KEY)
     notify: store_true=False,    # send the strong anomalies to the [alerts] channels (SLACK_WEBHOOK_URL, email)
     verbose: store_true=False, # log progress and TensorFlow's own messages
 ):
     "Detect cost anomalies of one customer and print the strong ones with explanations."
     cfg = make_config(config, preset, sharing)
-    many = customer_id is not None and (customer_id.strip().lower() == 'all' or ',' in customer_id)
+    if scope is not None: cfg.data.scope = [s.strip() for s in scope.split(',') if s.strip()]; cfg.validated()
+    scoped = [s.strip().lower() for s in cfg.data.scope] != ['customer']
+    many = scoped or (customer_id is not None and (customer_id.strip().lower() == 'all' or ',' in customer_id))
     if customer_id is not None and not many:
         cfg.data.customer_id = int(customer_id) if customer_id.strip().isdigit() and not customer_id.startswith('0') else customer_id.strip()
     if data_file is None and not use_mock_data:
@@ -60,6 +63,7 @@ def cloud_anomaly_cli(
                        use_llm_api=use_llm_api, output=output, customer_id=cid)
         anomaly_df, explained = res
         print(format_report(anomaly_df, explained, res.kind))
+    for line in run_notes(res, cfg): print(line)
     if save_plot: print(f"plot{'s' if many else ''} saved to {save_plot}")
     if output: print(f"result table saved to {output}")
     delivered = True
@@ -119,9 +123,23 @@ def format_report(anomaly_df, explained, kind: str='cost', many: bool=False) -> 
     t = explained.assign(date=explained.date.map(when), cost=explained.cost.map(fmt),
                          expected=explained.expected_cost.map(fmt), at_stake=explained.impact.map(fmt),
                          score=explained.anomaly_score.map('{:.2f}'.format))
-    t = t[(['customer_id'] if many else []) + ['date', 'cost', 'expected', 'at_stake', 'score'] + (['drivers'] if (explained.get('drivers', pd.Series(dtype=str)) != '').any() else []) + ['explanation']]
+    has = lambda c: (explained.get(c, pd.Series(dtype=str)).fillna('') != '').any()
+    t = t[(['customer_id'] if many else []) + ['date', 'cost', 'expected', 'at_stake', 'score'] + [c for c in ('drivers', 'explained_by') if has(c)] + ['explanation']]
     total = fmt(explained.impact.abs().sum())
     return f"{head}, {total} {'at stake' if kind == 'cost' else 'of absolute deviation'} in total\n" + t.to_string(index=False, justify='left')
+
+def run_notes(res, cfg: Config) -> list[str]:
+    "The lines after a run's report: what the loader decided, the billing charges left out of the series, the provisional days."
+    from cloud_anomaly.output import when
+    from cloud_anomaly.scopes import charges_summary
+    lines = [f"note: {n}" for n in (res.notes or [])]
+    if (s := charges_summary(res.charges, cfg.data)): lines.append(s)
+    t = res.table
+    if 'provisional' in t.columns and t.provisional.any():
+        d = t.date[t.provisional]
+        lines.append(f"provisional: {when(d.min())}" + (f" to {when(d.max())}" if d.max() != d.min() else '') +
+                     " (the newest days of the export may still be loading or restated: shown, never judged as drops)")
+    return lines
 
 def _daily(df) -> bool:
     "True when every timestamp is a midnight (a daily series)."
@@ -237,14 +255,22 @@ def history_cli(
     "List the anomalies of a monitoring store with their verdicts, newest first."
     from cloud_anomaly.store import history
     from cloud_anomaly.output import money
-    with _store(store) as st: h = history(st, customer_id, since, until, verdict)
+    with _store(store) as st: h, rev = history(st, customer_id, since, until, verdict), st.revisions(customer_id)
     if output:
         from cloud_anomaly.output import atomic_write
         atomic_write(output, lambda p: h.to_csv(p, index=False))
-    if not len(h): print("no anomalies"); return True
-    t = h.assign(id=h.anomaly_id, at_stake=h.impact.map(money), verdict=h.verdict.fillna('-'), explanation=h.explanation.fillna(''),
-                 days=[s if s == e else f"{s} to {e}" for s, e in zip(h.start_date, h.end_date)])
-    print(t[['id', 'customer_id', 'days', 'at_stake', 'method', 'status', 'verdict', 'explanation']].to_string(index=False, justify='left'))
+    if not len(h): print("no anomalies")
+    else:
+        t = h.assign(id=h.anomaly_id, at_stake=h.impact.map(money), verdict=h.verdict.fillna('-'), explanation=h.explanation.fillna(''),
+                     days=[s if s == e else f"{s} to {e}" for s, e in zip(h.start_date, h.end_date)])
+        print(t[['id', 'customer_id', 'days', 'at_stake', 'method', 'status', 'verdict', 'explanation']].to_string(index=False, justify='left'))
+    if len(rev):                                          # late and restated days, scored again
+        verdict_of = lambda s: 'strong' if s else 'normal'
+        r = rev.assign(cost=[f"{money(a)} -> {money(b)}" for a, b in zip(rev.old_cost, rev.new_cost)],
+                       verdict=[verdict_of(a) if a == b else f"{verdict_of(a)} -> {verdict_of(b)}" for a, b in zip(rev.old_strong, rev.new_strong)],
+                       was=['provisional' if w else 'settled' for w in rev.was_provisional])
+        print(f"days scored again ({len(rev)}): their cost or verdict changed since they were scored")
+        print(r[['customer_id', 'date', 'was', 'cost', 'verdict', 'run_id']].to_string(index=False, justify='left'))
     return True
 
 COMMANDS = {'train': (train_cli, ()), 'monitor': (monitor_cli, ()), 'feedback': (feedback_cli, ('anomaly_id',)), 'history': (history_cli, ())}

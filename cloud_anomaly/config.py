@@ -161,7 +161,7 @@ class LLMConfig(_Validated):
         _check(isinstance(self.model_name, str) and self.model_name.strip() != '', "llm.model_name must be a non-empty string")
 
 # %% ../nbs/00_config.ipynb #94fc31a6
-INPUT_FORMATS = ('auto', 'daily', 'focus', 'metric')
+INPUT_FORMATS = ('auto', 'daily', 'focus', 'cur2', 'azure', 'gcp', 'metric')
 
 @dataclass
 class DataConfig(_Validated):
@@ -171,10 +171,14 @@ class DataConfig(_Validated):
     cost_column: str = 'TotalCost'     # column with the day's cost (daily format)
     customer_column: str = 'CustomerID' # column with the customer or account key (daily format)
     random_seed: int = 42              # seed for mock data and model initialisation
-    input_format: str = 'auto'         # 'auto' (from the columns), 'daily', 'focus' or 'metric'
+    input_format: str = 'auto'         # 'auto' (from the columns), 'daily', 'focus', 'cur2', 'azure', 'gcp' or 'metric'
     focus_cost_column: str = 'BilledCost'       # FOCUS cost column: BilledCost or EffectiveCost
     focus_customer_column: str = 'SubAccountId' # FOCUS customer key: SubAccountId, BillingAccountId or any column
-    dimensions: list|None = None       # breakdown columns kept for explanations; None = ServiceName and RegionId when present
+    dimensions: list|None = None       # breakdown columns kept for explanations ('tag:team' = a tag's key); None = ServiceName and RegionId when present (billing exports), every text column (daily CSV)
+    charge_categories: list = field(default_factory=lambda: ['Usage'])  # billing rows that make the series (FOCUS ChargeCategory: Usage, Purchase, Tax, Credit, Adjustment; ['all'] = every row); the rest are listed apart
+    settle_days: int|None = None       # newest days of the data that are provisional (late, restated); None = 2 for billing exports, 0 for daily CSV and metrics
+    scope: list = field(default_factory=lambda: ['customer'])  # series watched: 'customer' (each customer's total) and/or breakdown columns ('ServiceName', 'tag:team'): one series per customer and value
+    max_gap_share: float = 0.5         # a series with more empty or missing steps than this share is refused
     missing_days: str = 'interpolate'  # days without a row: 'interpolate', 'zero' or 'error'
     duplicates: str = 'sum'            # several rows for one customer and day: 'sum' or 'error'
     frequency: str = 'auto'            # 'auto' (daily for cost, the data's own step for metrics) or a pandas offset like '1h'
@@ -194,6 +198,12 @@ class DataConfig(_Validated):
             _check(getattr(self, name) in ok, f"data.{name} must be one of {list(ok)}, got {getattr(self, name)!r}")
         _check(self.dimensions is None or (isinstance(self.dimensions, (list, tuple)) and all(isinstance(d, str) for d in self.dimensions)),
                f"data.dimensions must be a list of column names, got {self.dimensions!r}")
+        _check(isinstance(self.charge_categories, (list, tuple)) and len(self.charge_categories) > 0 and all(isinstance(c, str) and c.strip() for c in self.charge_categories),
+               f"data.charge_categories must be a non-empty list like ['Usage'] or ['all'], got {self.charge_categories!r}")
+        _check(self.settle_days is None or (_is_int(self.settle_days) and 0 <= self.settle_days <= 31), f"data.settle_days must be None or 0..31, got {self.settle_days!r}")
+        _check(isinstance(self.scope, (list, tuple)) and len(self.scope) > 0 and all(isinstance(s, str) and s.strip() for s in self.scope),
+               f"data.scope must be a non-empty list like ['customer'] or ['customer', 'ServiceName'], got {self.scope!r}")
+        _check(_is_num(self.max_gap_share) and 0 < self.max_gap_share <= 1, f"data.max_gap_share must be in (0, 1], got {self.max_gap_share!r}")
         _check(isinstance(self.delimiter, str) and len(self.delimiter) == 1, f"data.delimiter must be one character, got {self.delimiter!r}")
         if self.frequency != 'auto':
             try: import pandas as pd; pd.tseries.frequencies.to_offset(self.frequency)
@@ -238,6 +248,7 @@ class MonitorConfig(_Validated):
     drift_level: float = 0.3       # ... the median cost moved more than this share from the last as many training days: retrain
     min_history_days: int = 28     # a customer with fewer days is watched by the rules (cold start); then by a model
     backfill_days: int = 7         # a customer first seen with a long history: score its last this many days, train on the rest
+    rescan_days: int = 7           # the last this many scored days are compared with the data each morning; a restated one is scored again
     lookback_days: int = 365       # a new day's event is ranked against the days scored in this trailing range
     yardstick_days: int = 60       # a new day's error is also measured against the errors of this many days before it (0: training's only)
     rules_days: int = 28           # the rules compare a day with at most this many days before it
@@ -245,7 +256,7 @@ class MonitorConfig(_Validated):
     lock_timeout: float = 300.0    # seconds a train or monitor run waits for another one on the same store; then a clear error
 
     def validate(self):
-        for k in ('max_model_age_days', 'drift_days', 'min_history_days', 'backfill_days', 'lookback_days', 'rules_days'):
+        for k in ('max_model_age_days', 'drift_days', 'min_history_days', 'backfill_days', 'lookback_days', 'rules_days', 'rescan_days'):
             v = getattr(self, k)
             _check(_is_int(v) and v >= 1, f"monitor.{k} must be a positive integer, got {v!r}")
         _check(_is_int(self.yardstick_days) and self.yardstick_days >= 0, f"monitor.yardstick_days must be an integer >= 0, got {self.yardstick_days!r}")

@@ -12,13 +12,19 @@ from numpy.lib.stride_tricks import sliding_window_view
 from .config import CloudAnomalyError, DataConfig
 
 # %% auto #0
-__all__ = ['ANOMALY_KINDS', 'MOCK_SERVICES', 'MOCK_REGIONS', 'DataError', 'generate_customer_costs', 'generate_mock_data',
-           'check_columns', 'parse_dates', 'parse_numbers', 'parse_costs', 'load_cost_csv', 'infer_step',
-           'customer_series', 'make_windows', 'MinMaxScaler']
+__all__ = ['ANOMALY_KINDS', 'MOCK_SERVICES', 'MOCK_REGIONS', 'EMPTY_CELLS', 'DataError', 'AttrFrame', 'generate_customer_costs',
+           'generate_mock_data', 'check_columns', 'parse_dates', 'parse_numbers', 'parse_costs', 'load_cost_csv',
+           'infer_step', 'customer_series', 'make_windows', 'MinMaxScaler']
 
 # %% ../nbs/01_data.ipynb #2ea7d519
 class DataError(CloudAnomalyError, ValueError):
     "The input data cannot be used as it is; the message names the file, column or row and what to do."
+
+# %% ../nbs/01_data.ipynb #b1f0a9e4
+class AttrFrame(pd.DataFrame):
+    "A DataFrame kept in another frame's `attrs`: copied by reference when pandas propagates `attrs` (it deep-copies them on every operation)."
+    def __init__(self, data=None): super().__init__(data)
+    def __deepcopy__(self, memo=None): return self
 
 # %% ../nbs/01_data.ipynb #b64af1ee
 ANOMALY_KINDS = ('spike', 'drop', 'level_shift', 'slow_leak')
@@ -158,7 +164,7 @@ def check_columns(df: pd.DataFrame, required, source: str='input'):
 def parse_dates(values: pd.Series, what: str='date column', first_row: int=2) -> pd.Series:
     "Parse a column of timestamps with the format of its first value; UTC, timezone-naive. `first_row`: the file row of `values[0]`."
     from pandas.tseries.api import guess_datetime_format
-    v = values.astype(str).str.strip().reset_index(drop=True)
+    v = values.astype(str).str.strip().str.replace(r'\s+UTC$', '', regex=True).reset_index(drop=True)   # BigQuery's '... UTC'
     if len(v) == 0: return pd.Series([], dtype='datetime64[ns]')
     first = v.iloc[0]
     iso = re.match(r'^\d{4}-\d{2}-\d{2}([ T].*)?$', first) is not None
@@ -176,11 +182,16 @@ def parse_dates(values: pd.Series, what: str='date column', first_row: int=2) ->
     return out.dt.tz_localize(None)
 
 # %% ../nbs/01_data.ipynb #f760a572
-def parse_numbers(values: pd.Series, what: str='cost column', first_row: int=2) -> np.ndarray:
-    "Parse a column of finite numbers (negative allowed); the first text, NaN or inf is an error with its row."
+EMPTY_CELLS = ('', 'null', 'nan', 'na', 'n/a', 'none')   # compared in lower case
+
+def parse_numbers(values: pd.Series, what: str='cost column', first_row: int=2,
+                  gaps: bool=False, # True: empty cells (EMPTY_CELLS, or missing values) become NaN, a gap
+                 ) -> np.ndarray:
+    "Parse a column of finite numbers (negative allowed); the first text or inf (or empty cell, unless `gaps`) is an error with its row."
     raw = values.reset_index(drop=True)
     x = pd.to_numeric(raw, errors='coerce').to_numpy(dtype=float, na_value=np.nan)
     bad = ~np.isfinite(x)
+    if gaps: bad &= ~(raw.isna() | raw.astype(str).str.strip().str.lower().isin(EMPTY_CELLS)).to_numpy()
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise DataError(f"{what}: row {i + first_row}: {raw.iloc[i]!r} is not a finite number "
@@ -193,7 +204,7 @@ def parse_costs(df: pd.DataFrame, cfg: DataConfig, source: str='input') -> pd.Da
     check_columns(df, [cfg.date_column, cfg.customer_column, cfg.cost_column], source)
     df = df.copy()
     df[cfg.date_column] = parse_dates(df[cfg.date_column], f"{source}, column {cfg.date_column!r}").to_numpy()
-    df[cfg.cost_column] = parse_numbers(df[cfg.cost_column], f"{source}, column {cfg.cost_column!r}")
+    df[cfg.cost_column] = parse_numbers(df[cfg.cost_column], f"{source}, column {cfg.cost_column!r}", gaps=True)   # empty cells are gaps
     keys = df[cfg.customer_column].astype(str).str.strip()
     if (keys == '').any():
         i = int(np.flatnonzero((keys == '').to_numpy())[0])
@@ -255,15 +266,19 @@ def customer_series(df: pd.DataFrame, customer_id, cfg: DataConfig|None=None,
         if dup.any():
             raise DataError(f"customer {customer_id}: {int(dup.sum())} rows share a {step.freqstr} step with another row, first on "
                             f"{slot[dup][0]}; remove the duplicates or set duplicates = 'sum'")
-    agg = rows.groupby(slot)[cfg.cost_column].agg(how).sort_index()
+    g = rows.groupby(slot)[cfg.cost_column]
+    agg = (g.sum(min_count=1) if how == 'sum' else g.agg(how)).sort_index()    # a step whose cells are all empty is a gap
     full = pd.date_range(agg.index.min(), agg.index.max(), freq=step, name='date')
     out = pd.DataFrame({'cost': agg.reindex(full)})
     out['filled'] = out.cost.isna()
+    if out.filled.mean() > cfg.max_gap_share:
+        raise DataError(f"customer {customer_id}: {int(out.filled.sum())} of {len(out)} steps are empty or missing (more than "
+                        f"max_gap_share = {cfg.max_gap_share:.0%}); a series that is mostly gaps cannot be judged")
     if out.filled.any():
         if cfg.missing_days == 'error':
             raise DataError(f"customer {customer_id}: {int(out.filled.sum())} step(s) without data, first {out.index[out.filled][0]}; "
                             "add them, or set missing_days = 'interpolate' or 'zero'")
-        out['cost'] = out.cost.fillna(0.0) if cfg.missing_days == 'zero' else out.cost.interpolate()
+        out['cost'] = out.cost.fillna(0.0) if cfg.missing_days == 'zero' else out.cost.interpolate().bfill()
     return out
 
 # %% ../nbs/01_data.ipynb #81f25a17

@@ -41,7 +41,7 @@ def expected_levels(items: pd.DataFrame, day) -> pd.Series:
     "Each line item's expected cost on `day`: median of the same weekday over 4 weeks before, else of the 28 days before."
     day = pd.Timestamp(day)
     before = items[(items.index < day) & (items.index >= day - pd.Timedelta(days=28))]
-    same = before[before.index.dayofweek == day.dayofweek]
+    same = before[before.index.day_of_week == day.day_of_week]
     return (same if len(same) >= 4 else before).median() if len(before) else pd.Series(0.0, index=items.columns)
 
 # %% ../nbs/03a_drivers.ipynb #89104a43

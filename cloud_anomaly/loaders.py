@@ -4,14 +4,18 @@
 
 # %% ../nbs/01a_loaders.ipynb #bd8c4f1a
 from __future__ import annotations
+import json
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
 import pandas as pd
 from .config import DataConfig
-from .data import DataError, check_columns, parse_costs, parse_dates, parse_numbers, load_cost_csv, _check_delimiter
+from .data import AttrFrame, DataError, check_columns, parse_costs, parse_dates, parse_numbers, load_cost_csv, _check_delimiter
 
 # %% auto #0
-__all__ = ['DATA_SUFFIXES', 'DEFAULT_DIMENSIONS', 'FOCUS_DATE', 'data_files', 'read_columns', 'iter_chunks', 'load_focus',
+__all__ = ['DATA_SUFFIXES', 'DEFAULT_DIMENSIONS', 'FOCUS_DATE', 'CHARGE_CATEGORIES', 'LAYOUTS', 'EXPORTS', 'data_files',
+           'read_columns', 'iter_chunks', 'Layout', 'export_format', 'parse_tags', 'load_export', 'load_focus',
            'load_metric', 'detect_format', 'load_data']
 
 # %% ../nbs/01a_loaders.ipynb #b3679ba6
@@ -79,6 +83,60 @@ def _keys(col: pd.Series, missing: str='(none)') -> np.ndarray:
 
 # %% ../nbs/01a_loaders.ipynb #6aad158c
 FOCUS_DATE = 'ChargePeriodStart'
+CHARGE_CATEGORIES = ('Usage', 'Purchase', 'Tax', 'Credit', 'Adjustment')
+
+@dataclass(frozen=True)
+class Layout:
+    "Where a billing export keeps each thing: candidate column names per role (first present wins, any case) and its charge types."
+    name: str
+    marker: str                      # a column only this layout has: how it is recognised
+    date: tuple                      # start of the charge period (UTC)
+    cost: tuple
+    customer: tuple                  # account / subscription / project
+    category: tuple = ()             # charge type column
+    currency: tuple = ()
+    service: tuple = ()              # becomes ServiceName
+    region: tuple = ()               # becomes RegionId
+    tags: tuple = ()                 # JSON object (or Azure's object without braces, or Google's [{key, value}] list)
+    credits: tuple = ()              # Google: JSON list of credits [{name, amount}] on each row
+    categories: dict = field(default_factory=dict)   # provider charge type (lower case) -> FOCUS ChargeCategory
+    source: str = ''                 # where the column facts come from
+
+LAYOUTS = {
+    'focus': Layout('focus', 'ChargePeriodStart', ('ChargePeriodStart',), ('BilledCost',), ('SubAccountId',), ('ChargeCategory',),
+                    ('BillingCurrency',), ('ServiceName',), ('RegionId',), ('Tags',),
+                    categories={c.lower(): c for c in CHARGE_CATEGORIES},
+                    source='FOCUS 1.0-1.2 column definitions, focus.finops.org; FinOps Foundation sample export'),
+    'cur2': Layout('cur2', 'line_item_usage_start_date', ('line_item_usage_start_date',), ('line_item_unblended_cost',),
+                   ('line_item_usage_account_id',), ('line_item_line_item_type',), ('line_item_currency_code',),
+                   ('product_servicecode', 'line_item_product_code'), ('product_region_code', 'product_region'), ('resource_tags',),
+                   categories={'usage': 'Usage', 'discountedusage': 'Usage', 'savingsplancoveredusage': 'Usage',
+                               'tax': 'Tax', 'credit': 'Credit', 'refund': 'Credit', 'discount': 'Credit', 'bundleddiscount': 'Credit',
+                               'edpdiscount': 'Credit', 'privaterate discount': 'Credit', 'savingsplannegation': 'Credit',
+                               'fee': 'Purchase', 'rifee': 'Purchase', 'savingsplanupfrontfee': 'Purchase', 'savingsplanrecurringfee': 'Purchase'},
+                   source='AWS Data Exports, CUR 2.0 table dictionary (line item columns), docs.aws.amazon.com/cur/latest/userguide/table-dictionary-cur2.html'),
+    'azure': Layout('azure', 'MeterCategory', ('Date',), ('CostInBillingCurrency', 'Cost'), ('SubscriptionId',), ('ChargeType',),
+                    ('BillingCurrencyCode', 'BillingCurrency'), ('MeterCategory',), ('ResourceLocation',), ('Tags',),
+                    categories={'usage': 'Usage', 'unusedreservation': 'Usage', 'unusedsavingsplan': 'Usage', 'purchase': 'Purchase',
+                                'refund': 'Credit', 'tax': 'Tax', 'roundingadjustment': 'Adjustment'},
+                    source='Microsoft Cost Management, "Understand cost details fields" (EA and MCA cost exports); finops-toolkit test exports'),
+    'gcp': Layout('gcp', 'usage_start_time', ('usage_start_time',), ('cost',), ('project.id',), ('cost_type',), ('currency',),
+                  ('service.description',), ('location.region',), ('labels',), ('credits',),
+                  categories={'regular': 'Usage', 'tax': 'Tax', 'adjustment': 'Adjustment', 'rounding error': 'Adjustment', 'rounding_error': 'Adjustment'},
+                  source='Google Cloud Billing, "Structure of Standard data export" (BigQuery schema; CSV flattens records as project.id)'),
+}
+EXPORTS = tuple(LAYOUTS)
+
+def _pick(columns: list[str], names: tuple) -> str|None:
+    "The first of `names` among `columns`, compared without case; the column's own spelling."
+    low = {c.lower(): c for c in columns}
+    return next((low[n.lower()] for n in names if n.lower() in low), None)
+
+def export_format(columns: list[str]) -> str|None:
+    "The billing export layout these columns are (its marker and two of its date, cost and customer columns), or None."
+    for name, lay in LAYOUTS.items():   # two of three: a renamed cost column still gets the layout's message, not the daily CSV's
+        if _pick(columns, (lay.marker,)) and sum(bool(_pick(columns, r)) for r in (lay.date, lay.cost, lay.customer)) >= 2: return name
+    return None
 
 def _dimensions(columns: list[str], cfg: DataConfig, source: str, default=DEFAULT_DIMENSIONS) -> list[str]:
     "Breakdown columns: the configured ones (which must exist) or the defaults that are present."
@@ -86,29 +144,132 @@ def _dimensions(columns: list[str], cfg: DataConfig, source: str, default=DEFAUL
     check_columns(pd.DataFrame(columns=columns), list(cfg.dimensions), source)
     return list(cfg.dimensions)
 
-def load_focus(path: str|Path, cfg: DataConfig|None=None, chunksize: int=1_000_000) -> pd.DataFrame:
-    "Daily cost per customer (and breakdown value) from a FOCUS export: a CSV, CSV.gz or Parquet file or a folder of them."
-    cfg = cfg or DataConfig()
-    parts, dims = [], None
-    for f in data_files(path):
-        cols = read_columns(f, cfg)
-        src = f"FOCUS file {f}"
-        check_columns(pd.DataFrame(columns=cols), [FOCUS_DATE, cfg.focus_cost_column, cfg.focus_customer_column], src)
-        d = _dimensions(cols, cfg, src)
-        if dims is None: dims = d
-        elif d != dims: raise DataError(f"{src} has breakdown columns {d}, but earlier files have {dims}; set [data] dimensions")
-        need = [FOCUS_DATE, cfg.focus_customer_column, cfg.focus_cost_column] + dims
-        for chunk, row in iter_chunks(f, need, cfg, chunksize):
-            day = _times(chunk[FOCUS_DATE], f"{src}, column {FOCUS_DATE!r}", row).dt.floor('D')
-            cost = parse_numbers(chunk[cfg.focus_cost_column], f"{src}, column {cfg.focus_cost_column!r}", row)
-            g = pd.DataFrame({cfg.date_column: day.to_numpy(), cfg.customer_column: _keys(chunk[cfg.focus_customer_column]),
-                              **{k: _keys(chunk[k]) for k in dims}, cfg.cost_column: cost})
-            parts.append(g.groupby([cfg.date_column, cfg.customer_column] + dims, sort=False, observed=True)[cfg.cost_column].sum().reset_index())
-    if not parts or sum(map(len, parts)) == 0: raise DataError(f"FOCUS data at {path} has no rows")
-    keys = [cfg.date_column, cfg.customer_column] + (dims or [])
-    out = pd.concat(parts, ignore_index=True).groupby(keys, observed=True)[cfg.cost_column].sum().reset_index()
-    out.attrs.update(kind='cost', format='focus', dimensions=dims or [])
+
+# %% ../nbs/01a_loaders.ipynb #e7a1c0d2
+_EMPTY_TAGS = ('', 'null', 'none', 'nan', '{}', '[]')
+
+def parse_tags(text: str) -> dict|None:
+    "A tags cell as a dict: a JSON object, Azure's object without braces, or Google's `[{key, value}]` list; None if unreadable."
+    t = str(text).strip()
+    if t.lower() in _EMPTY_TAGS: return {}
+    if not t.startswith(('{', '[')): t = '{' + t + '}'                        # Azure writes "k": "v","k2": "v2"
+    try: v = json.loads(t)
+    except ValueError: return None
+    if isinstance(v, list): v = {d.get('key'): d.get('value') for d in v if isinstance(d, dict) and 'key' in d}
+    return {str(k): '' if x is None else str(x) for k, x in v.items()} if isinstance(v, dict) else None
+
+def _tag_columns(col: pd.Series, keys: list[str]) -> tuple[dict, int]:
+    "Columns `tag:<key>` from a tags column (each distinct cell parsed once) and the number of rows whose cell is not readable."
+    codes, uniq = pd.factorize(col.astype(str))
+    parsed = [parse_tags(u) for u in uniq]
+    bad = np.array([p is None for p in parsed], dtype=bool)
+    out = {}
+    for k in keys:
+        vals = np.array(['(invalid tags)' if p is None else (p.get(k) or '(none)') for p in parsed] + ['(none)'], dtype=object)
+        out[f"tag:{k}"] = vals[codes]                                             # code -1 (a missing cell) takes the last: '(none)'
+    return out, int(bad[codes[codes >= 0]].sum()) if len(uniq) else 0
+
+def _credit_amounts(col: pd.Series) -> tuple[np.ndarray, int]:
+    "Google's credits cell (a JSON list of {name, amount, ...}) summed per row, and the number of unreadable cells (taken as 0)."
+    codes, uniq = pd.factorize(col.astype(str))
+    sums, bad = np.zeros(len(uniq) + 1), np.zeros(len(uniq) + 1, dtype=bool)
+    for i, u in enumerate(uniq):
+        t = u.strip()
+        if t.lower() in _EMPTY_TAGS: continue
+        try: sums[i] = sum(float(d.get('amount') or 0) for d in json.loads(t))
+        except (ValueError, TypeError, AttributeError): bad[i] = True
+    return sums[codes], int(bad[codes].sum())
+
+def _export_dimensions(cols: list[str], roles: dict, cfg: DataConfig, src: str) -> list[tuple[str, str|None]]:
+    "(output name, source column) of each breakdown: the configured ones or ServiceName / RegionId; `tag:<key>` come from the tags column."
+    default = [(n, roles[r]) for n, r in (('ServiceName', 'service'), ('RegionId', 'region')) if roles[r]]
+    if cfg.dimensions is None: return default
+    out = []
+    for d in cfg.dimensions:
+        if d.startswith('tag:'):
+            if not roles['tags']: raise DataError(f"{src}: dimension {d!r} needs a tags column, and this export has none")
+            out.append((d, None))
+        elif d in cols: out.append((d, d))
+        elif d in dict(default): out.append((d, dict(default)[d]))
+        else: check_columns(pd.DataFrame(columns=cols), [d], src)
     return out
+
+def load_export(path: str|Path, cfg: DataConfig|None=None, layout: str|None=None, chunksize: int=1_000_000) -> pd.DataFrame:
+    "Daily cost per customer (and breakdown value) of the charge categories in `cfg.charge_categories`, from a billing export; other charges in `attrs['charges']`."
+    cfg = cfg or DataConfig()
+    files = data_files(path)
+    name = layout or export_format(read_columns(files[0], cfg))
+    if name not in LAYOUTS: raise DataError(f"{files[0]}: not a billing export this tool knows ({', '.join(EXPORTS)}); its columns do not match")
+    lay, keep_all = LAYOUTS[name], [c.strip().lower() for c in cfg.charge_categories] == ['all']
+    wanted = {c.strip().lower() for c in cfg.charge_categories}
+    parts, other, dims, notes = [], [], None, Counter()
+    for f in files:
+        cols = read_columns(f, cfg)
+        src = f"{name} file {f}"
+        roles = {r: _pick(cols, getattr(lay, r)) for r in ('date', 'cost', 'customer', 'category', 'currency', 'service', 'region', 'tags', 'credits')}
+        if name == 'focus': roles.update(cost=cfg.focus_cost_column, customer=cfg.focus_customer_column)
+        check_columns(pd.DataFrame(columns=cols), [roles[r] or getattr(lay, r)[0] for r in ('date', 'cost', 'customer')], src)
+        d = _export_dimensions(cols, roles, cfg, src)
+        if dims is None: dims = d
+        elif [n for n, _ in d] != [n for n, _ in dims]: raise DataError(f"{src} has breakdown columns {[n for n, _ in d]}, but earlier files have {[n for n, _ in dims]}; set [data] dimensions")
+        tag_keys = [n[4:] for n, c in d if c is None]
+        need = list(dict.fromkeys([roles['date'], roles['customer'], roles['cost']] + [c for c in (roles['category'], roles['currency'], roles['credits']) if c]
+                                  + ([roles['tags']] if tag_keys else []) + [c for _, c in d if c]))
+        for chunk, row in iter_chunks(f, need, cfg, chunksize):
+            g = pd.DataFrame({cfg.date_column: _times(chunk[roles['date']], f"{src}, column {roles['date']!r}", row).dt.floor('D').to_numpy(),
+                              cfg.customer_column: _keys(chunk[roles['customer']]),
+                              '_currency': _keys(chunk[roles['currency']], '') if roles['currency'] else '',
+                              **{n: _keys(chunk[c]) for n, c in d if c}})
+            if tag_keys:
+                tags, bad = _tag_columns(chunk[roles['tags']], tag_keys); g = g.assign(**tags); notes['tags cells not readable as JSON'] += bad
+            raw_cat = _keys(chunk[roles['category']], 'Usage') if roles['category'] else np.full(len(g), 'Usage', dtype=object)
+            cat = pd.Series(raw_cat, dtype=object)
+            g['_category'] = cat.str.lower().map(lay.categories).fillna(cat).to_numpy()     # provider's charge type -> FOCUS ChargeCategory
+            g[cfg.cost_column] = parse_numbers(chunk[roles['cost']], f"{src}, column {roles['cost']!r}", row)
+            frames = [g]
+            if roles['credits']:
+                amount, bad = _credit_amounts(chunk[roles['credits']]); notes['credits cells not readable as JSON'] += bad
+                frames.append(g.assign(**{cfg.cost_column: amount, '_category': 'Credit'})[amount != 0])
+            for h in frames:
+                use = np.ones(len(h), bool) if keep_all else h['_category'].str.lower().isin(wanted).to_numpy()
+                keys = [cfg.date_column, cfg.customer_column, '_currency'] + [n for n, _ in d]
+                if use.any(): parts.append(h[use].groupby(keys, sort=False)[cfg.cost_column].sum().reset_index())
+                if (~use).any():
+                    o = h[~use].groupby([cfg.date_column, cfg.customer_column, '_currency', '_category'], sort=False)[cfg.cost_column]
+                    other.append(o.agg(['sum', 'size']).reset_index().rename(columns={'sum': cfg.cost_column, 'size': 'rows'}))
+    names = [n for n, _ in (dims or [])]
+    keys = [cfg.date_column, cfg.customer_column, '_currency'] + names
+    out = (pd.concat(parts, ignore_index=True).groupby(keys, observed=True)[cfg.cost_column].sum().reset_index() if parts
+           else pd.DataFrame(columns=keys + [cfg.cost_column]))
+    charges = (pd.concat(other, ignore_index=True).groupby([cfg.date_column, cfg.customer_column, '_currency', '_category'])
+               .agg({cfg.cost_column: 'sum', 'rows': 'sum'}).reset_index() if other
+               else pd.DataFrame(columns=[cfg.date_column, cfg.customer_column, '_currency', '_category', cfg.cost_column, 'rows']))
+    if out.empty:
+        seen = sorted(charges['_category'].unique()) if len(charges) else []
+        raise DataError(f"{name} data at {path} has no rows of charge categories {list(cfg.charge_categories)} (it has {seen or 'no rows'}); "
+                        "set [data] charge_categories, e.g. ['all']")
+    both = pd.concat([out[[cfg.customer_column, '_currency']], charges[[cfg.customer_column, '_currency']]])
+    mixed = both.drop_duplicates().groupby(cfg.customer_column)['_currency'].nunique()
+    mixed = set(mixed[mixed > 1].index)
+    for t in (out, charges):                                          # never add up two currencies: one series per currency
+        m = t[cfg.customer_column].isin(mixed)
+        t.loc[m, cfg.customer_column] = t.loc[m, cfg.customer_column] + ' [' + t.loc[m, '_currency'] + ']'
+    if mixed: notes[f"customer(s) billed in more than one currency, split into one series per currency: {', '.join(sorted(mixed)[:5])}"] += 1
+    only_charges = sorted(set(charges[cfg.customer_column]) - set(out[cfg.customer_column]))
+    if only_charges: notes[f"customer(s) with no {'/'.join(cfg.charge_categories)} rows, listed only among the other charges: {', '.join(only_charges[:5])}"] += 1
+    currencies = sorted(c for c in both['_currency'].unique() if c)
+    out = out.drop(columns='_currency')
+    charges = charges.rename(columns={'_category': 'ChargeCategory', '_currency': 'currency'})
+    out.attrs.update(kind='cost', format=name, dimensions=names, charges=AttrFrame(charges), currencies=currencies,
+                     newest=max(out[cfg.date_column].max(), charges[cfg.date_column].max() if len(charges) else out[cfg.date_column].max()),
+                     settle_days=2 if cfg.settle_days is None else cfg.settle_days,
+                     notes=[f"{k} ({v} row(s))" if k.startswith(('tags', 'credits')) else k for k, v in notes.items() if v])
+    return out
+
+def load_focus(path: str|Path, cfg: DataConfig|None=None, chunksize: int=1_000_000) -> pd.DataFrame:
+    "Daily cost per customer (and breakdown value) from a FOCUS export: a CSV, CSV.gz or Parquet file or a folder of them (see `load_export`)."
+    return load_export(path, cfg, 'focus', chunksize)
+
 
 # %% ../nbs/01a_loaders.ipynb #83bcbb9b
 def load_metric(path: str|Path, cfg: DataConfig|None=None, timestamp: str='timestamp', value: str='value') -> pd.DataFrame:
@@ -121,27 +282,35 @@ def load_metric(path: str|Path, cfg: DataConfig|None=None, timestamp: str='times
         for chunk, row in iter_chunks(f, [timestamp, value], cfg):
             frames.append(pd.DataFrame({cfg.date_column: _times(chunk[timestamp], f"{src}, column {timestamp!r}", row).to_numpy(),
                                         cfg.customer_column: f.name.split('.')[0],
-                                        cfg.cost_column: parse_numbers(chunk[value], f"{src}, column {value!r}", row)}))
+                                        cfg.cost_column: parse_numbers(chunk[value], f"{src}, column {value!r}", row, gaps=True)}))
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     if out.empty: raise DataError(f"metric data at {path} has no rows")
-    out.attrs.update(kind='metric', format='metric', dimensions=[])
+    empty = int(out[cfg.cost_column].isna().sum())          # empty cells are gaps: `customer_series` fills and flags them
+    out.attrs.update(kind='metric', format='metric', dimensions=[], settle_days=cfg.settle_days or 0, newest=out[cfg.date_column].max(),
+                     notes=[f"{empty} empty value(s) read as gaps (filled, flagged in column 'filled')"] if empty else [])
     return out
 
 # %% ../nbs/01a_loaders.ipynb #0793d27e
 def detect_format(columns: list[str], cfg: DataConfig|None=None) -> str:
-    "'focus', 'metric' or 'daily', from the column names (or `cfg.input_format` when it is not 'auto')."
+    "'focus', 'cur2', 'azure', 'gcp', 'metric' or 'daily', from the column names (or `cfg.input_format` when it is not 'auto')."
     cfg = cfg or DataConfig()
     if cfg.input_format != 'auto': return cfg.input_format
-    if FOCUS_DATE in columns: return 'focus'
+    if (fmt := export_format(columns)): return fmt
     if {'timestamp', 'value'} <= set(columns) and cfg.date_column not in columns: return 'metric'
     return 'daily'
 
+def _text_columns(df: pd.DataFrame, cfg: DataConfig) -> list[str]:
+    "A daily CSV's breakdown columns without configuration: the columns besides date, customer and cost that hold text, not numbers."
+    core = {cfg.date_column, cfg.customer_column, cfg.cost_column}
+    return [str(c) for c in df.columns if c not in core and not pd.api.types.is_numeric_dtype(df[c])
+            and pd.to_numeric(df[c], errors='coerce').isna().mean() > 0.5]
+
 def load_data(path: str|Path, cfg: DataConfig|None=None) -> pd.DataFrame:
-    "Load a daily cost CSV, a FOCUS export or usage metrics (file or folder) into the common layout."
+    "Load a daily cost CSV, a billing export (FOCUS, AWS CUR 2.0, Azure, Google) or usage metrics (file or folder) into the common layout."
     cfg = cfg or DataConfig()
     files = data_files(path)
     fmt = detect_format(read_columns(files[0], cfg), cfg)
-    if fmt == 'focus': return load_focus(path, cfg)
+    if fmt in LAYOUTS: return load_export(path, cfg, fmt)
     if fmt == 'metric': return load_metric(path, cfg)
     frames = []
     for f in files:
@@ -150,6 +319,8 @@ def load_data(path: str|Path, cfg: DataConfig|None=None) -> pd.DataFrame:
             frames.append(parse_costs(pd.read_parquet(f), cfg, f"data file {f}"))
         else: frames.append(load_cost_csv(f, cfg))
     out = pd.concat(frames, ignore_index=True)
-    dims = _dimensions([str(c) for c in out.columns], cfg, str(path), default=())
-    out.attrs.update(kind='cost', format='daily', dimensions=dims)
+    dims = _dimensions([str(c) for c in out.columns], cfg, str(path), default=_text_columns(out, cfg))
+    for d in dims: out[d] = _keys(out[d].fillna(''))
+    out.attrs.update(kind='cost', format='daily', dimensions=dims, settle_days=cfg.settle_days or 0, newest=out[cfg.date_column].max())
     return out
+

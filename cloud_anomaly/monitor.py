@@ -17,6 +17,7 @@ from .detector import AnomalyDetector, robust_z, pct_change, decrease_flags, min
 from .model import load_autoencoder
 from .portfolio import SharedDetector, portfolio_series, shares
 from .explainer import explain_anomalies
+from .scopes import settle
 from .output import money
 from .store import Store, StoreError, run_lock, start_run, finish_run, new_model_path, clean_models, day_key
 
@@ -24,7 +25,8 @@ log = logging.getLogger(__name__)
 
 # %% auto #0
 __all__ = ['log', 'MONITOR_COLUMNS', 'rules_table', 'trailing_z', 'lookback_start', 'model_table', 'fit_customer', 'watch',
-           'group_anomalies', 'train', 'MonitorReport', 'days_to_score', 'sustained_text', 'monitor', 'plot_monitoring']
+           'group_anomalies', 'train', 'MonitorReport', 'days_to_score', 'sustained_text', 'restated', 'monitor',
+           'plot_monitoring']
 
 # %% ../nbs/06d_monitor.ipynb #695f23e3
 MONITOR_COLUMNS = ['customer_id', 'date', 'cost', 'expected_cost', 'impact', 'error', 'threshold', 'pct_change',
@@ -161,7 +163,8 @@ def group_anomalies(customer_id, strong: pd.DataFrame, last: dict|None=None, pla
         since = getattr(r, 'since', None)
         since = pd.Timestamp(since) if since is not None and not pd.isna(since) else r.date
         if cur is not None and (min(r.date, since) - pd.Timestamp(cur['end_date'])).days <= gap:   # the same change goes on
-            cur.update(end_date=r.date, impact=cur['impact'] + r.impact); cur['days'].append(r.date)
+            if r.date > pd.Timestamp(cur['end_date']): cur.update(end_date=r.date, impact=cur['impact'] + r.impact)   # a day scored again counts once
+            cur['days'].append(r.date)
             if r.anomaly_score > cur['peak_score']:
                 cur.update(peak_date=r.date, peak_score=r.anomaly_score, cost=r.cost, expected_cost=r.expected_cost)
             if not cur['touched']: cur['touched'] = True; out.append(cur)
@@ -185,6 +188,7 @@ def _up_to(frame: pd.DataFrame, as_of, config: Config) -> pd.DataFrame:
     if as_of is None: return frame
     out = frame[pd.to_datetime(frame[config.data.date_column]) <= pd.Timestamp(as_of)]
     out.attrs = dict(frame.attrs)
+    if out.attrs.get('newest') is not None: out.attrs['newest'] = min(pd.Timestamp(out.attrs['newest']), pd.Timestamp(as_of))   # provisional as of then
     return out
 
 def _customers(frame: pd.DataFrame, customer_ids, config: Config) -> list[str]:
@@ -335,6 +339,17 @@ def _alert(store: Store, cfg: Config, notify: bool) -> tuple[pd.DataFrame, bool]
     if delivered and len(pending): store.mark_alerted(pending.anomaly_id)
     return pending, delivered
 
+def restated(store: Store, customer_id: str, series: pd.DataFrame, config: Config):
+    "The first of the customer's last `rescan_days` scored days whose cost in `series` is not the cost it was scored with (a late or restated day), or None."
+    if not len(series): return None
+    since = day_key(series.index[-1] - pd.Timedelta(days=config.monitor.rescan_days))
+    old = store.db.execute('SELECT date, cost FROM scored_days WHERE customer_id = ? AND date >= ?', (str(customer_id), since)).fetchall()
+    if not old: return None
+    dates = pd.to_datetime([d for d, _ in old])
+    now = series.cost.reindex(dates).to_numpy(float)
+    moved = ~np.isclose(now, np.array([c for _, c in old], dtype=float), rtol=1e-6, atol=1e-6) & np.isfinite(now)
+    return dates[moved].min() if moved.any() else None
+
 def _plan(store: Store, series: dict, models: _Models, cfg: Config, bulk) -> list[tuple]:
     "What each customer needs: (customer, series, store state, model id, detector, days to score); the shared networks' windows go to `bulk`."
     todo = []
@@ -342,6 +357,7 @@ def _plan(store: Store, series: dict, models: _Models, cfg: Config, bulk) -> lis
         s, st = series[cid], store.customer_state(cid)
         model_id, det = models.detector(cid)
         days = days_to_score(s, st['watermark'], det, cfg)
+        if (changed := restated(store, cid, s, cfg)) is not None: days = s.index[s.index >= min(changed, days[0] if len(days) else changed)]
         if not len(days): continue
         todo.append((cid, s, st, model_id, det, days))
         if bulk is not None and det is not None and det.autoencoder is bulk.networks:
@@ -371,6 +387,7 @@ def monitor(frame: pd.DataFrame, store: Store, config: Config|None=None, custome
                                                                    name=f"customer {cid}")
             fit.__name__ = f"customer {cid}"
             table, new = watch(s, days, det, cfg, fit, st['exclude'], bulk.at(cid) if bulk is not None else None)   # 2. score
+            table = settle(table, frame.attrs)                               #    the newest days of an export: provisional, never a drop
             groups = group_anomalies(cid, table[table.is_strong], st['last'], st['planned'], gap=(det or AnomalyDetector(cfg)).window // 2)
             explanations = _explain_new(frame, cid, groups, cfg, use_llm_api)
             paths = [_write_network(store, d, sharing == 'shared') for d, _ in new]

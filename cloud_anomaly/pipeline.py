@@ -17,6 +17,7 @@ from .loaders import load_data
 from .detector import AnomalyDetector
 from .portfolio import SharedDetector, portfolio_series, shares
 from .explainer import explain_anomalies
+from .scopes import settle, scope_frame, link_scopes
 from .visualization import plot_anomalies
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,8 @@ class RunResult:
     skipped: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=['customer_id', 'reason']))   # customers not analysed, why
     kind: str = 'cost'                 # 'cost' or 'metric': what the amounts are
     figure: object = None              # the figure of a one-customer run
+    charges: pd.DataFrame|None = None  # billing rows left out of the series (purchases, taxes, credits, ...), per day, customer and category
+    notes: list = field(default_factory=list)   # what the loader did that a user should know (series split by currency, unreadable tags, gaps)
     def __iter__(self): return iter((self.table, self.anomalies))
 
     @property
@@ -56,6 +59,7 @@ class AnomalyDetectionPipeline:
             out = parse_costs(df, d, source='the given DataFrame')
             out.attrs['kind'] = df.attrs.get('kind', 'cost')
             out.attrs['dimensions'] = [c for c in (df.attrs.get('dimensions') or d.dimensions or []) if c in df.columns]
+            out.attrs.update({k: df.attrs[k] for k in ('format', 'charges', 'settle_days', 'newest', 'notes') if k in df.attrs})
             return out
         if data_file is not None: return load_data(data_file, d)
         if use_mock_data: return self.load_data(self.mock_frame([d.customer_id]))
@@ -80,7 +84,7 @@ class AnomalyDetectionPipeline:
         self.series = customer_series(frame, customer_id, cfg.data, kind=frame.attrs.get('kind', 'cost'))
         log.info("customer %s: %d steps from %s to %s", customer_id, len(self.series), self.series.index[0], self.series.index[-1])
         self.detector = AnomalyDetector(cfg, name=f"customer {customer_id}")
-        anomaly_df = self.detector.fit_score(self.series)
+        anomaly_df = settle(self.detector.fit_score(self.series), frame.attrs)   # the newest days of an export are provisional
         anomaly_df.insert(0, 'customer_id', str(customer_id))
         return anomaly_df, explain_anomalies(frame, customer_id, anomaly_df, cfg, use_llm_api)
 
@@ -95,7 +99,7 @@ class AnomalyDetectionPipeline:
         fig.axes[0].set_ylabel('cost ($/day)' if kind == 'cost' else 'value')
         if save_plot is not None: atomic_write(save_plot, lambda p: fig.savefig(p, dpi=120, bbox_inches='tight', format=Path(save_plot).suffix[1:] or 'png'))
         if output is not None: atomic_write(output, lambda p: anomaly_df.to_csv(p, index=False))
-        return RunResult(anomaly_df, explained, kind=kind, figure=fig)
+        return RunResult(anomaly_df, explained, kind=kind, figure=fig, charges=frame.attrs.get('charges'), notes=frame.attrs.get('notes', []))
 
 # %% ../nbs/06_pipeline.ipynb #91c64d05
 @patch
@@ -105,10 +109,13 @@ def run_many(self: AnomalyDetectionPipeline, customer_ids='all', df: pd.DataFram
     "Run many customers (shared networks or a model each, by `model.sharing`); returns a `RunResult` with the skipped customers."
     if df is None and data_file is None and use_mock_data:
         df = self.mock_frame(None if customer_ids == 'all' else customer_ids)
-    frame = self.load_data(df, use_mock_data, data_file)
     cfg = self.config.validated()
+    loaded = self.load_data(df, use_mock_data, data_file)
+    scoped = [s.strip().lower() for s in cfg.data.scope] != ['customer']
+    frame = scope_frame(loaded, cfg.data) if scoped else loaded          # each customer's services (or any breakdown) as series too
     keys = frame[self.config.data.customer_column].astype(str)
     ids = list(pd.unique(keys)) if customer_ids == 'all' else [str(c).strip() for c in customer_ids]
+    if scoped and customer_ids != 'all': ids = list(pd.unique(keys[frame.parent.isin(ids)]))
     results, explained, skipped = [], [], []
     def keep(cid, r, e):
         results.append(r); explained.append(e)
@@ -121,7 +128,7 @@ def run_many(self: AnomalyDetectionPipeline, customer_ids='all', df: pd.DataFram
         skipped += [{'customer_id': c, 'reason': r} for c, r in bad.items()]
         shared = SharedDetector(self.config)
         log.info("shared mode: one autoencoder for %d customers", len(series))
-        try: table = shared.fit_score(series) if series else None
+        try: table = settle(shared.fit_score(series), frame.attrs) if series else None
         except CloudAnomalyError as ex: table = None; log.warning("shared mode: %s", ex)
         skipped += [{'customer_id': c, 'reason': r} for c, r in shared.skipped.items()]
         for cid, r in (tqdm(table.groupby('customer_id', sort=False), desc='customers', unit='customer', leave=False) if table is not None else []):
@@ -138,5 +145,7 @@ def run_many(self: AnomalyDetectionPipeline, customer_ids='all', df: pd.DataFram
             keep(cid, r, e)
     if not results: raise DataError(f"no customer could be analysed; {len(skipped)} skipped, first: {skipped[0]['reason'] if skipped else 'none given'}")
     anomaly_df, strong = pd.concat(results, ignore_index=True), pd.concat(explained, ignore_index=True)
+    if scoped: anomaly_df, strong = link_scopes(anomaly_df, strong, frame.attrs['scopes'])
     if output is not None: atomic_write(output, lambda p: anomaly_df.to_csv(p, index=False))
-    return RunResult(anomaly_df, strong, pd.DataFrame(skipped, columns=['customer_id', 'reason']), kind=frame.attrs.get('kind', 'cost'))
+    return RunResult(anomaly_df, strong, pd.DataFrame(skipped, columns=['customer_id', 'reason']), kind=frame.attrs.get('kind', 'cost'),
+                     charges=loaded.attrs.get('charges'), notes=loaded.attrs.get('notes', []))

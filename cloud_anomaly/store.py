@@ -48,6 +48,13 @@ CREATE TABLE feedback (feedback_id INTEGER PRIMARY KEY, anomaly_id INTEGER NOT N
                        created_at TEXT NOT NULL);
 ALTER TABLE anomalies ADD COLUMN verdict TEXT
 """),
+    (3, "provisional days and restated costs", """
+ALTER TABLE scored_days ADD COLUMN provisional INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE revisions (customer_id TEXT NOT NULL, date TEXT NOT NULL, old_cost REAL, new_cost REAL, old_strong INTEGER,
+                        new_strong INTEGER, was_provisional INTEGER NOT NULL, run_id INTEGER NOT NULL REFERENCES runs(run_id),
+                        created_at TEXT NOT NULL);
+CREATE INDEX revisions_customer ON revisions(customer_id, date)
+"""),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 VERDICTS = ('real', 'false_positive', 'planned')
@@ -269,11 +276,11 @@ def verdict_days(self: Store, customer_id=None) -> dict:
 
 @patch
 def customer_state(self: Store, customer_id: str) -> dict:
-    "What the store knows of a customer: last scored day, excluded days, planned days of the month, latest anomaly."
+    "What the store knows of a customer: last settled scored day (provisional days are scored again), excluded days, planned days of the month, latest anomaly."
     last = self.db.execute('SELECT * FROM anomalies WHERE customer_id = ? ORDER BY end_date DESC LIMIT 1', (customer_id,)).fetchone()
     planned = self.db.execute("SELECT anomaly_id, start_date FROM anomalies WHERE customer_id = ? AND verdict = 'planned' "
                               "ORDER BY anomaly_id", (customer_id,))
-    return {'watermark': self.db.execute('SELECT max(date) FROM scored_days WHERE customer_id = ?', (customer_id,)).fetchone()[0],
+    return {'watermark': self.db.execute('SELECT max(date) FROM scored_days WHERE customer_id = ? AND provisional = 0', (customer_id,)).fetchone()[0],
             'exclude': self.verdict_days(customer_id).get(customer_id),
             'planned': {pd.Timestamp(r[1]).day: r[0] for r in planned},
             'last': dict(last) if last else None}
@@ -299,11 +306,12 @@ def extend_anomaly(self: Store, anomaly_id: int, anomaly: dict):
                                              float(a['expected_cost']), float(a['impact']), int(anomaly_id)))
 
 SCORED_COLUMNS = ['customer_id', 'date', 'cost', 'expected_cost', 'impact', 'error', 'threshold', 'pct_change', 'lstm_flag',
-                  'decrease_flag', 'spike_flag', 'anomaly_score', 'is_strong', 'method', 'model_id', 'anomaly_id']
+                  'decrease_flag', 'spike_flag', 'anomaly_score', 'is_strong', 'method', 'model_id', 'anomaly_id', 'provisional']
 
 @patch
 def add_scored_days(self: Store, days: pd.DataFrame, run_id: int):
-    "Record scored days (a frame with `SCORED_COLUMNS`; NaN and NA become NULL). Inside a transaction."
+    "Record scored days (a frame with `SCORED_COLUMNS`; NaN and NA become NULL); a day scored before is replaced and its change of cost or verdict kept in `revisions`. Inside a transaction."
+    if 'provisional' not in days.columns: days = days.assign(provisional=False)
     def value(c, x):
         if pd.isna(x): return None
         if c in ('customer_id', 'method'): return str(x)
@@ -311,7 +319,24 @@ def add_scored_days(self: Store, days: pd.DataFrame, run_id: int):
         if c in ('model_id', 'anomaly_id') or isinstance(x, (bool, np.bool_)): return int(x)
         return float(x)
     rows = [tuple(value(c, x) for c, x in zip(SCORED_COLUMNS, r)) + (run_id,) for r in days[SCORED_COLUMNS].itertuples(index=False)]
-    self.db.executemany(f"INSERT INTO scored_days ({', '.join(SCORED_COLUMNS)}, run_id) VALUES ({', '.join('?' * (len(SCORED_COLUMNS) + 1))})", rows)
+    first = min((r[1] for r in rows), default=None)
+    for cid in sorted({r[0] for r in rows}):                         # days scored before (provisional or restated): keep what changed
+        old = {d: (c, s, p) for d, c, s, p in self.db.execute(
+            'SELECT date, cost, is_strong, provisional FROM scored_days WHERE customer_id = ? AND date >= ?', (cid, first))}
+        rev = [(cid, r[1], old[r[1]][0], r[2], old[r[1]][1], r[12], old[r[1]][2], run_id, now_utc()) for r in rows
+               if r[0] == cid and r[1] in old and (old[r[1]][0] != r[2] or old[r[1]][1] != r[12])]
+        self.db.executemany("INSERT INTO revisions (customer_id, date, old_cost, new_cost, old_strong, new_strong, was_provisional, "
+                            "run_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rev)
+    self.db.executemany(f"INSERT OR REPLACE INTO scored_days ({', '.join(SCORED_COLUMNS)}, run_id) VALUES ({', '.join('?' * (len(SCORED_COLUMNS) + 1))})", rows)
+
+@patch
+def revisions(self: Store, customer_id=None) -> pd.DataFrame:
+    "Scored days scored again because their cost changed (a late or restated day) or their verdict did, oldest first."
+    where, params = _filters(customer_id)
+    t = self.query("SELECT customer_id, date, old_cost, new_cost, old_strong, new_strong, was_provisional, run_id FROM revisions "
+                   + ('WHERE ' + ' AND '.join(where) if where else '') + " ORDER BY customer_id, date, run_id", params)
+    for c in ('old_strong', 'new_strong', 'was_provisional'): t[c] = t[c].astype(bool)
+    return t
 
 # %% ../nbs/06c_store.ipynb #76810edc
 @patch

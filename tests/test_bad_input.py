@@ -37,7 +37,7 @@ def broken_csv(draw):
     elif fault == 'renamed_column':
         k = draw(st.integers(0, 2)); header[k] = draw(st.sampled_from(['date', 'Customer Id', 'Total_Cost', 'cost', 'x']))
     elif fault == 'delimiter': sep = draw(st.sampled_from([';', '\t', '|']))
-    elif fault == 'bad_cost': rows[i][2] = draw(st.sampled_from(['', 'abc', 'nan', 'NaN', 'inf', '-inf', '1,2.3', '$5', 'NULL']))
+    elif fault == 'bad_cost': rows[i][2] = draw(st.sampled_from(['abc', 'inf', '-inf', '1,2.3', '$5', 'twelve']))   # empty cells are gaps (below)
     elif fault == 'bad_date': rows[i][0] = draw(st.sampled_from(['', 'yesterday', '2024-13-45', '31/31/2024', 'NULL', '20240']))
     elif fault == 'mixed_dates': rows[i][0] = pd.Timestamp(rows[i][0]).strftime(draw(st.sampled_from(['%m/%d/%Y', '%d.%m.%Y', '%b %d %Y'])))
     elif fault == 'too_short': rows = rows[:draw(st.integers(1, 15))]   # the detector needs 16 days
@@ -83,6 +83,20 @@ def test_cli_exits_2_with_one_line_and_writes_nothing(tmp_path, case):
     assert e.startswith('error: ') and 'Traceback' not in e and e.count('\n') == 1, (fault, e)
     assert out.getvalue() == ''
     assert not (tmp_path / 'res.csv').exists() and not (tmp_path / 'p.png').exists()
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=good_rows(), empty=st.sampled_from(['', 'nan', 'NaN', 'NULL', 'null', 'n/a']), data=st.data())
+def test_empty_cost_cells_are_gaps_not_refusals(tmp_path, rows, empty, data):
+    "An empty cost cell is a gap: the series keeps its day, filled from its neighbours and flagged; only a mostly empty series is refused."
+    i = data.draw(st.integers(1, len(rows) - 2))
+    rows[i][2] = empty
+    f = tmp_path / 'gaps.csv'; f.write_text('\n'.join(','.join(r) for r in [list(HEADER)] + rows) + '\n')
+    from cloud_anomaly.data import customer_series
+    s = customer_series(load_data(f), rows[0][1])
+    assert len(s) == len(rows) and s.filled.sum() == 1 and bool(s.filled.iloc[i]) and np.isfinite(s.cost).all()
+    for r in rows[::2] + rows[1::4]: r[2] = ''
+    f.write_text('\n'.join(','.join(r) for r in [list(HEADER)] + rows) + '\n')
+    with pytest.raises(CloudAnomalyError, match='mostly gaps'): customer_series(load_data(f), rows[0][1])
 
 @settings(max_examples=200, deadline=None)
 @given(text=st.text(max_size=300))
