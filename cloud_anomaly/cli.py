@@ -37,8 +37,8 @@ def cloud_anomaly_cli(
     "Detect cost anomalies of one customer and print the strong ones with explanations."
     cfg = make_config(config, preset, sharing)
     if scope is not None: cfg.data.scope = [s.strip() for s in scope.split(',') if s.strip()]; cfg.validated()
-    scoped = [s.strip().lower() for s in cfg.data.scope] != ['customer']
-    many = scoped or (customer_id is not None and (customer_id.strip().lower() == 'all' or ',' in customer_id))
+    from cloud_anomaly.scopes import scoped
+    many = scoped(cfg.data) or (customer_id is not None and (customer_id.strip().lower() == 'all' or ',' in customer_id))
     if customer_id is not None and not many:
         cfg.data.customer_id = int(customer_id) if customer_id.strip().isdigit() and not customer_id.startswith('0') else customer_id.strip()
     if data_file is None and not use_mock_data:
@@ -135,6 +135,9 @@ def run_notes(res, cfg: Config) -> list[str]:
     lines = [f"note: {n}" for n in (res.notes or [])]
     if (s := charges_summary(res.charges, cfg.data)): lines.append(s)
     t = res.table
+    if 'filled' in t.columns and t.filled.any():
+        lines.append(f"gaps: {int(t.filled.sum())} step(s) without data or with empty cells, filled by missing_days = "
+                     f"'{cfg.data.missing_days}' and flagged in column 'filled'")
     if 'provisional' in t.columns and t.provisional.any():
         d = t.date[t.provisional]
         lines.append(f"provisional: {when(d.min())}" + (f" to {when(d.max())}" if d.max() != d.min() else '') +

@@ -17,7 +17,7 @@ from .detector import AnomalyDetector, robust_z, pct_change, decrease_flags, min
 from .model import load_autoencoder
 from .portfolio import SharedDetector, portfolio_series, shares
 from .explainer import explain_anomalies
-from .scopes import settle
+from .scopes import settle, scoped, scope_frame
 from .output import money
 from .store import Store, StoreError, run_lock, start_run, finish_run, new_model_path, clean_models, day_key
 
@@ -191,10 +191,17 @@ def _up_to(frame: pd.DataFrame, as_of, config: Config) -> pd.DataFrame:
     if out.attrs.get('newest') is not None: out.attrs['newest'] = min(pd.Timestamp(out.attrs['newest']), pd.Timestamp(as_of))   # provisional as of then
     return out
 
+def _watched(frame: pd.DataFrame, as_of, config: Config) -> pd.DataFrame:
+    "The series a run watches: `frame` up to `as_of`, with each customer's services (or other scopes) as series of their own when `data.scope` says so."
+    out = _up_to(frame, as_of, config)
+    return scope_frame(out, config.data) if scoped(config.data) else out
+
 def _customers(frame: pd.DataFrame, customer_ids, config: Config) -> list[str]:
     "The customers a run covers: the listed ones, or every customer of `frame` ('all' or None), sorted."
     keys = frame[config.data.customer_column].astype(str).str.strip()
-    return sorted(pd.unique(keys)) if customer_ids in (None, 'all') else [str(c).strip() for c in customer_ids]
+    if customer_ids in (None, 'all'): return sorted(pd.unique(keys))
+    ids = [str(c).strip() for c in customer_ids]
+    return sorted(pd.unique(keys[frame.parent.isin(ids)])) if 'parent' in frame.columns else ids   # a customer's scopes come with it
 
 def _write_network(store: Store, det: AnomalyDetector, shared: bool) -> str|None:
     "Write a customer's own network as .keras + JSON before the transaction that records it (nothing for shared networks)."
@@ -210,7 +217,7 @@ def train(frame: pd.DataFrame, store: Store, config: Config|None=None, customer_
     "Fit and store the models of the customers of `frame`; one row per customer: trained or skipped, with training end or reason."
     cfg = (config or Config()).validated()
     if cfg.detection.method != 'robust': raise ConfigError("monitoring needs detection.method = 'robust' (the seed method has no daily yardstick)")
-    frame = _up_to(frame, as_of, cfg)
+    frame = _watched(frame, as_of, cfg)
     with run_lock(store, 'train', cfg.monitor.lock_timeout):
         run = start_run(store, 'train'); clean_models(store)
         series, skipped = portfolio_series(frame, _customers(frame, customer_ids, cfg), cfg.data, kind=frame.attrs.get('kind', 'cost'))
@@ -375,7 +382,7 @@ def monitor(frame: pd.DataFrame, store: Store, config: Config|None=None, custome
         if sharing is None: raise StoreError(f"the store at {store.path} has no trained models yet: run `cloud-anomaly train --store {store.path} ...` first")
         cfg = (config or Config.from_dict(store.get_meta('config'))).validated()
         run = start_run(store, 'monitor'); clean_models(store)
-        frame = _up_to(frame, as_of, cfg)
+        frame = _watched(frame, as_of, cfg)
         series, skipped = portfolio_series(frame, _customers(frame, customer_ids, cfg), cfg.data, kind=frame.attrs.get('kind', 'cost'))
         models, scored, retrained = _Models(store), [], []
         shared_id = models.shared_id if sharing == 'shared' else None

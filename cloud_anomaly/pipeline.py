@@ -17,7 +17,7 @@ from .loaders import load_data
 from .detector import AnomalyDetector
 from .portfolio import SharedDetector, portfolio_series, shares
 from .explainer import explain_anomalies
-from .scopes import settle, scope_frame, link_scopes
+from .scopes import settle, scoped, scope_frame, link_scopes
 from .visualization import plot_anomalies
 
 log = logging.getLogger(__name__)
@@ -111,11 +111,11 @@ def run_many(self: AnomalyDetectionPipeline, customer_ids='all', df: pd.DataFram
         df = self.mock_frame(None if customer_ids == 'all' else customer_ids)
     cfg = self.config.validated()
     loaded = self.load_data(df, use_mock_data, data_file)
-    scoped = [s.strip().lower() for s in cfg.data.scope] != ['customer']
-    frame = scope_frame(loaded, cfg.data) if scoped else loaded          # each customer's services (or any breakdown) as series too
+    by_scope = scoped(cfg.data)
+    frame = scope_frame(loaded, cfg.data) if by_scope else loaded        # each customer's services (or any breakdown) as series too
     keys = frame[self.config.data.customer_column].astype(str)
     ids = list(pd.unique(keys)) if customer_ids == 'all' else [str(c).strip() for c in customer_ids]
-    if scoped and customer_ids != 'all': ids = list(pd.unique(keys[frame.parent.isin(ids)]))
+    if by_scope and customer_ids != 'all': ids = list(pd.unique(keys[frame.parent.isin(ids)]))
     results, explained, skipped = [], [], []
     def keep(cid, r, e):
         results.append(r); explained.append(e)
@@ -145,7 +145,7 @@ def run_many(self: AnomalyDetectionPipeline, customer_ids='all', df: pd.DataFram
             keep(cid, r, e)
     if not results: raise DataError(f"no customer could be analysed; {len(skipped)} skipped, first: {skipped[0]['reason'] if skipped else 'none given'}")
     anomaly_df, strong = pd.concat(results, ignore_index=True), pd.concat(explained, ignore_index=True)
-    if scoped: anomaly_df, strong = link_scopes(anomaly_df, strong, frame.attrs['scopes'])
+    if by_scope: anomaly_df, strong = link_scopes(anomaly_df, strong, frame.attrs['scopes'])
     if output is not None: atomic_write(output, lambda p: anomaly_df.to_csv(p, index=False))
     return RunResult(anomaly_df, strong, pd.DataFrame(skipped, columns=['customer_id', 'reason']), kind=frame.attrs.get('kind', 'cost'),
                      charges=loaded.attrs.get('charges'), notes=loaded.attrs.get('notes', []))

@@ -11,7 +11,7 @@ from .data import AttrFrame, DataError
 from .output import money, when
 
 # %% auto #0
-__all__ = ['SCOPE_SEP', 'charges_summary', 'settle', 'scope_columns', 'scope_frame', 'link_scopes']
+__all__ = ['SCOPE_SEP', 'charges_summary', 'settle', 'scope_columns', 'scoped', 'scope_frame', 'link_scopes']
 
 # %% ../nbs/03c_scopes.ipynb #37c5f52d
 def charges_summary(charges: pd.DataFrame|None, cfg: DataConfig|None=None) -> str:
@@ -47,6 +47,10 @@ def scope_columns(frame: pd.DataFrame, scope) -> list[str]:
         raise DataError(f"scope {missing} is not a breakdown column of this data; breakdown columns: {have or 'none'} "
                         "(a billing export has ServiceName and RegionId; tags as tag:KEY via [data] dimensions)")
     return cols
+
+def scoped(cfg: DataConfig) -> bool:
+    "True when `cfg.scope` watches more than (or other than) each customer's total."
+    return [s.strip().lower() for s in cfg.scope] != ['customer']
 
 def scope_frame(frame: pd.DataFrame, cfg: DataConfig|None=None) -> pd.DataFrame:
     "`frame` with one series per customer and value of each scope column (key 'customer / value'), and columns `scope` and `parent`."

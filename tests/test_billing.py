@@ -2,7 +2,7 @@
 hidden in its customer's total. The export is hourly FOCUS rows (tests/focus_fixtures.billing_export)."""
 import pandas as pd
 import pytest
-from focus_fixtures import billing_export, HIDDEN_DAY
+from focus_fixtures import billing_export, HIDDEN_DAY, SERVICES
 from cloud_anomaly.config import Config
 from cloud_anomaly.loaders import load_data
 from cloud_anomaly.pipeline import AnomalyDetectionPipeline
@@ -98,3 +98,15 @@ def test_cli_scope_lists_charges_provisional_days_and_the_service_anomaly(export
     assert 'provisional: 2025-04-29 to 2025-04-30' in text
     res = pd.read_csv(tmp_path / 'res.csv')
     assert {'scope', 'parent', 'provisional'} <= set(res.columns) and set(res.scope) == {'customer', 'ServiceName'}
+
+def test_monitor_watches_the_scopes_of_a_customer(export, tmp_path):
+    "With [data] scope, train and monitor keep a model for each customer's services too; a customer given by id brings its scopes."
+    from cloud_anomaly.store import Store
+    from cloud_anomaly.monitor import train, monitor
+    cfg = fast(scope=['customer', 'ServiceName']); cfg.model.sharing = 'per-customer'
+    frame = load_data(export)
+    with Store(tmp_path / 'store') as st:
+        t = train(frame, st, cfg, customer_ids=['111111111111'], as_of='2025-04-20')
+        assert sorted(t.customer_id) == ['111111111111'] + [f"111111111111 / {s}" for s in sorted(SERVICES)]
+        rep = monitor(frame, st, cfg, customer_ids=['111111111111'])
+        assert set(rep.scored.customer_id) == set(t.customer_id) and rep.scored.date.max() == pd.Timestamp('2025-04-30')
