@@ -30,10 +30,19 @@ def f1_of(table, raw, since):
         ms.append(event_metrics(r.is_strong.astype(bool).to_numpy(), r.date, label_windows(lab)))
     return sum_event_metrics(ms)
 
+def as_recorded(scored: pd.DataFrame, recorded: pd.DataFrame) -> pd.DataFrame:
+    """The scored days with `is_strong` set on every day of an anomaly the store recorded (start to end), as the alerts name them:
+    a sustained change flagged a few days after it began is one anomaly from its start, though its first days were not strong that morning."""
+    out = scored.copy(); out['is_strong'] = False
+    for r in recorded.itertuples():
+        out.loc[(out.customer_id == str(r.customer_id)) & (out.date >= r.start_date) & (out.date <= r.end_date), 'is_strong'] = True
+    return out
+
 def quality(n: int, seed: int, yardstick_days: int|None=None):
     from cloud_anomaly.config import Config
     from cloud_anomaly.store import Store
     from cloud_anomaly.monitor import train, monitor
+    from cloud_anomaly.store import history
     from cloud_anomaly.portfolio import SharedDetector, portfolio_series
     raw, frame = frame_of(n, seed)
     cfg = Config()
@@ -43,16 +52,20 @@ def quality(n: int, seed: int, yardstick_days: int|None=None):
         t0 = time.time()
         with Store(work/'s') as st: train(frame, st, cfg, as_of='2024-12-31')
         t1 = time.time()
-        with Store(work/'s') as st: rep = monitor(frame, st, cfg)
+        with Store(work/'s') as st: rep = monitor(frame, st, cfg); recorded = history(st)
         t2 = time.time()
     finally: shutil.rmtree(work)
     m = f1_of(rep.scored, raw, '2025-01-01')
+    spans = f1_of(as_recorded(rep.scored, recorded), raw, '2025-01-01')
     series, _ = portfolio_series(frame, sorted(frame.CustomerID.unique()))
     full = SharedDetector(cfg).fit_score(series)
     mf = f1_of(full[full.date >= '2025-01-01'], raw, '2025-01-01')
     reasons = rep.retrained.reason.str.split(':').str[0].value_counts().to_dict()
-    rows = [{'run': f'monitor, day by day (2025), yardstick_days={cfg.monitor.yardstick_days}', 'customers': n, 'windows': m['windows'], 'found': m['found'], 'false events': m['fp'],
+    rows = [{'run': f'monitor, day by day (2025): its strong days, yardstick_days={cfg.monitor.yardstick_days}', 'customers': n, 'windows': m['windows'], 'found': m['found'], 'false events': m['fp'],
              'precision': m['precision'], 'recall': m['recall'], 'event F1': m['f1'], 'seconds': round(t2 - t1, 1)},
+            {'run': 'monitor, day by day (2025): the anomalies it recorded and alerts (start to end)', 'customers': n, 'windows': spans['windows'],
+             'found': spans['found'], 'false events': spans['fp'], 'precision': spans['precision'], 'recall': spans['recall'], 'event F1': spans['f1'],
+             'seconds': round(t2 - t1, 1)},
             {'run': 'full run with hindsight (same days)', 'customers': n, 'windows': mf['windows'], 'found': mf['found'], 'false events': mf['fp'],
              'precision': mf['precision'], 'recall': mf['recall'], 'event F1': mf['f1'], 'seconds': float('nan')}]
     print(pd.DataFrame(rows).round(3).to_string(index=False))

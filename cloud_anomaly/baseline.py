@@ -11,7 +11,7 @@ from .stats import to_events
 
 # %% auto #0
 __all__ = ['season_steps', 'expected_cost', 'deviation_z', 'cusum', 'deviation_flags', 'event_gap', 'since', 'back_to_start',
-           'deviations']
+           'deviations', 'deviations_many']
 
 # %% ../nbs/02a_baseline.ipynb #3d09d0b3
 def season_steps(index) -> int:
@@ -126,3 +126,112 @@ def deviations(cost, index, cycles: int=4, threshold: float=10.0, cusum_threshol
     with np.errstate(all='ignore'): unit = pd.Series(np.where(np.abs(z) > 1e-9, np.abs(x - exp) / np.abs(z), np.nan)).ffill().to_numpy()
     return pd.DataFrame({'expected': exp, 'z': z, 'up': up, 'down': down, 'flag': flag, 'warm': warm,
                          'since': since(up, down, cusum_threshold), 'unit': np.where(warm, np.nan, unit)}, index=pd.DatetimeIndex(index))
+
+# %% ../nbs/02a_baseline.ipynb #many0002
+def _roll(a: np.ndarray, window: int, min_periods: int, how: str, q: float=0.5, center: bool=False, shift: int=0) -> np.ndarray:
+    "A rolling statistic down each column of `a` (pandas' rolling, column by column in compiled code)."
+    d = pd.DataFrame(a)
+    if shift: d = d.shift(shift)
+    r = d.rolling(window, min_periods=min_periods, center=center)
+    return (r.quantile(q) if how == 'quantile' else getattr(r, how)()).to_numpy()
+
+def _deviations_block(X: np.ndarray, index: pd.DatetimeIndex, start: np.ndarray, cycles: int, threshold: float, cusum_threshold: float,
+                      slack: float, tail_quantile: float, tail_margin: float, seasonal_gain: float=0.8, scale_cycles: int=8,
+                      warmup_cycles: int=4, budget_cycles: int=52) -> dict:
+    "`deviations` of the columns of `X` (steps x series on one calendar `index`, NaN before each series' `start` row), all at once."
+    T, N = X.shape
+    P, pos = season_steps(index), np.arange(T)[:, None]
+    age = pos - start[None, :]                                             # steps since each series began (negative before)
+    W = max(4, cycles * P)
+    level = _roll(X, W, max(3, W // 4), 'median', shift=1)
+    expected = level.copy()
+    if P > 1:
+        around = _roll(X, 2 * P + 1, P + 1, 'median', center=True)
+        d = X - around
+        lag = np.full((cycles, T, N), np.nan)                              # cycles 2..cycles+1 back, as `expected_cost`
+        for j in range(2, cycles + 2):
+            if j * P < T: lag[j - 2, j * P:] = d[:-j * P]
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore', RuntimeWarning)
+            season = np.where(np.isfinite(lag).sum(0) >= 2, np.nanmedian(lag, 0), 0.0)
+        seasonal = level + np.nan_to_num(season)
+        miss = lambda e: _roll(np.abs(X - e), 2 * W, P, 'mean', shift=1)
+        expected = np.where(miss(seasonal) < seasonal_gain * miss(level), seasonal, level)
+    if P == 7:                                                             # the month-start charge, as `_month_start`
+        first = np.flatnonzero(index.day == 1)
+        res, add = X[first] - expected[first], np.zeros((T, N))
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore', RuntimeWarning)
+            for j, i in enumerate(first):
+                prev = res[max(0, j - 3):j]
+                ok = np.isfinite(prev)
+                s = np.where(ok, np.sign(prev), np.nan)
+                agree = (ok.sum(0) >= 2) & (np.nanmin(s, 0) == np.nanmax(s, 0)) if len(prev) else np.zeros(N, bool)
+                add[i] = np.where(agree, np.nanmedian(np.where(ok, prev, np.nan), 0) if len(prev) else 0.0, 0.0)
+        expected = expected + add
+    warm = age < max(4, cycles * P)
+    pad = age < 0
+    M = max(8, scale_cycles * P)
+    absx = np.abs(X)
+    floor = np.fmax(0.01 * np.abs(level), 0.05 * _roll(absx, M, 1, 'mean', shift=1))
+    r = X - expected
+    unusual = changed = None
+    for _ in range(3):
+        usual = np.abs(r) if unusual is None else np.where(unusual, np.nan, np.abs(r))
+        big = _roll(usual, M, max(5, M // 4), 'quantile', 0.75, shift=1)
+        z = np.nan_to_num(r / np.fmax(big, np.nan_to_num(floor) + 1e-9), nan=0.0, posinf=0.0, neginf=0.0)
+        z[age < max(4, warmup_cycles * P)] = 0.0
+        za = np.where(pad | (changed if changed is not None else False), np.nan, np.abs(z))
+        past = _roll(za, max(20, budget_cycles * P), 20, 'quantile', tail_quantile, shift=max(1, P))
+        z = z / np.maximum(1.0, np.nan_to_num(past) * tail_margin / threshold)
+        up, down = _cusum_block(z, slack, cap=1.5 * cusum_threshold)
+        unusual = deviation_flags(z, up, down, threshold / 2, cusum_threshold / 2) & ~warm
+        began = _since_block(up, down, cusum_threshold / 2)
+        changed = _back_to_start_block(unusual & (pos - began >= P), began)
+    flag = deviation_flags(z, up, down, threshold, cusum_threshold) & ~warm
+    with np.errstate(all='ignore'): unit = pd.DataFrame(np.where(np.abs(z) > 1e-9, np.abs(X - expected) / np.abs(z), np.nan)).ffill().to_numpy()
+    return dict(expected=expected, z=z, up=up, down=down, flag=flag, warm=warm, since=_since_block(up, down, cusum_threshold),
+                unit=np.where(warm, np.nan, unit))
+
+def _cusum_block(z: np.ndarray, slack: float, clip: float=4.0, cap: float=np.inf) -> tuple[np.ndarray, np.ndarray]:
+    "`cusum` down each column."
+    zc = np.clip(z, -clip, clip)
+    up, down = np.zeros_like(zc), np.zeros_like(zc)
+    u, d = np.zeros(zc.shape[1]), np.zeros(zc.shape[1])
+    for i in range(len(zc)):
+        u = np.minimum(cap, np.maximum(0.0, u + zc[i] - slack)); d = np.minimum(cap, np.maximum(0.0, d - zc[i] - slack))
+        up[i], down[i] = u, d
+    return up, down
+
+def _since_block(up: np.ndarray, down: np.ndarray, cusum_threshold: float) -> np.ndarray:
+    "`since` down each column."
+    pos = np.broadcast_to(np.arange(len(up))[:, None], up.shape)
+    start = lambda s: np.maximum.accumulate(np.where(s == 0, pos, -1), axis=0) + 1
+    return np.where(up > cusum_threshold, start(up), np.where(down > cusum_threshold, start(down), pos))
+
+def _back_to_start_block(flag: np.ndarray, began: np.ndarray) -> np.ndarray:
+    "`back_to_start` down each column."
+    out = flag.copy()
+    for t, n in zip(*np.nonzero(flag & (began < np.arange(len(flag))[:, None]))): out[max(0, began[t, n]):t, n] = True
+    return out
+
+def deviations_many(series: dict, cycles: int=4, threshold: float=10.0, cusum_threshold: float=10.0, slack: float=1.0,
+                    tail_quantile: float=0.9, tail_margin: float=4.0) -> dict:
+    "`{key: deviations(...)}` of many cost series (`{key: pd.Series indexed by time}`), computed a calendar at a time: series that end on the same step share one pass."
+    groups = {}
+    for k, s in series.items():
+        step = s.index[1] - s.index[0] if len(s) > 1 else pd.Timedelta('1D')
+        groups.setdefault((s.index[-1], step, len(s) > 1), []).append(k)
+    out = {}
+    for (end, step, _), keys in groups.items():
+        T = max(len(series[k]) for k in keys)
+        index = pd.date_range(end=end, periods=T, freq=step)
+        X = np.full((T, len(keys)), np.nan)
+        start = np.array([T - len(series[k]) for k in keys])
+        for n, k in enumerate(keys): X[start[n]:, n] = series[k].to_numpy(float)
+        b = _deviations_block(X, index, start, cycles, threshold, cusum_threshold, slack, tail_quantile, tail_margin)
+        for n, k in enumerate(keys):
+            cols = {c: b[c][start[n]:, n] for c in ('expected', 'z', 'up', 'down', 'flag', 'warm', 'since', 'unit')}
+            cols['since'] = cols['since'] - start[n]
+            out[k] = pd.DataFrame(cols, index=series[k].index)
+    return out

@@ -249,7 +249,7 @@ class MonitorConfig(_Validated):
     min_history_days: int = 28     # a customer with fewer days is watched by the rules (cold start); then by a model
     backfill_days: int = 7         # a customer first seen with a long history: score its last this many days, train on the rest
     rescan_days: int = 7           # the last this many scored days are compared with the data each morning; a restated one is scored again
-    lookback_days: int = 365       # a new day's event is ranked against the days scored in this trailing range
+    lookback_days: int = 365       # not used since the verdict judges each day against its expected cost; kept so configs that set it still load
     yardstick_days: int = 60       # a new day's error is also measured against the errors of this many days before it (0: training's only)
     rules_days: int = 28           # the rules compare a day with at most this many days before it
     spike_z: float = 5.0           # rules: a day this many robust sigmas above (or below, with a decrease) the days before is strong

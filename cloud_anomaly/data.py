@@ -14,7 +14,7 @@ from .config import CloudAnomalyError, DataConfig
 # %% auto #0
 __all__ = ['ANOMALY_KINDS', 'MOCK_SERVICES', 'MOCK_REGIONS', 'EMPTY_CELLS', 'DataError', 'AttrFrame', 'generate_customer_costs',
            'generate_mock_data', 'check_columns', 'parse_dates', 'parse_numbers', 'parse_costs', 'load_cost_csv',
-           'infer_step', 'customer_series', 'make_windows', 'MinMaxScaler']
+           'infer_step', 'customer_series', 'series_of', 'make_windows', 'MinMaxScaler']
 
 # %% ../nbs/01_data.ipynb #2ea7d519
 class DataError(CloudAnomalyError, ValueError):
@@ -255,7 +255,11 @@ def customer_series(df: pd.DataFrame, customer_id, cfg: DataConfig|None=None,
         known = sorted(keys.unique(), key=lambda k: (len(k), k))
         raise DataError(f"customer {customer_id} not found in column {cfg.customer_column!r}; "
                         f"{len(known)} customer(s) exist, e.g. {', '.join(known[:5])}")
-    times = pd.DatetimeIndex(rows[cfg.date_column])
+    return series_of(pd.DatetimeIndex(rows[cfg.date_column]), rows[cfg.cost_column].to_numpy(float), customer_id, cfg, kind)
+
+def series_of(times: pd.DatetimeIndex, values: np.ndarray, customer_id, cfg: DataConfig|None=None, kind: str='cost') -> pd.DataFrame:
+    "The series of one customer's rows (timestamps and amounts, any order): one row per step, `cost` and `filled` (see `customer_series`)."
+    cfg = cfg or DataConfig()
     if cfg.frequency != 'auto': step = pd.tseries.frequencies.to_offset(cfg.frequency)
     elif kind == 'metric': step = pd.tseries.frequencies.to_offset(infer_step(times))
     else: step = pd.tseries.frequencies.to_offset('D')
@@ -266,7 +270,7 @@ def customer_series(df: pd.DataFrame, customer_id, cfg: DataConfig|None=None,
         if dup.any():
             raise DataError(f"customer {customer_id}: {int(dup.sum())} rows share a {step.freqstr} step with another row, first on "
                             f"{slot[dup][0]}; remove the duplicates or set duplicates = 'sum'")
-    g = rows.groupby(slot)[cfg.cost_column]
+    g = pd.Series(np.asarray(values, float), index=times).groupby(slot)
     agg = (g.sum(min_count=1) if how == 'sum' else g.agg(how)).sort_index()    # a step whose cells are all empty is a gap
     full = pd.date_range(agg.index.min(), agg.index.max(), freq=step, name='date')
     out = pd.DataFrame({'cost': agg.reindex(full)})

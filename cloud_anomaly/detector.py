@@ -12,13 +12,13 @@ from fastcore.basics import patch
 from .config import Config, DetectionConfig, CloudAnomalyError
 from .data import DataError, MinMaxScaler, make_windows
 from .stats import to_events, mad_scale
-from .baseline import deviations, event_gap, season_steps, back_to_start
+from .baseline import deviations, deviations_many, event_gap, season_steps, back_to_start
 from .model import LSTMAutoencoder, load_autoencoder
 
 # %% auto #0
 __all__ = ['RESULT_COLUMNS', 'pct_change', 'decrease_flags', 'sigma_threshold', 'hybrid_score', 'robust_stats', 'robust_z',
-           'material_events', 'judge_days', 'fit_readout', 'window_steps', 'min_days', 'excluded_days', 'clean_windows',
-           'AnomalyDetector']
+           'material_events', 'judge_days', 'deviations_of', 'fit_readout', 'window_steps', 'min_days', 'excluded_days',
+           'clean_windows', 'AnomalyDetector']
 
 # %% ../nbs/03_detector.ipynb #1204465f
 def pct_change(cost) -> np.ndarray:
@@ -89,10 +89,12 @@ def material_events(flag, impact, cost, period: int, config: DetectionConfig, mo
     return out
 
 # %% ../nbs/03_detector.ipynb #judge002
-def judge_days(cost, index, z_ae, config: DetectionConfig) -> pd.DataFrame:
+def judge_days(cost, index, z_ae, config: DetectionConfig,
+               dev: pd.DataFrame|None=None, # `deviations` of this cost, computed before (see `deviations_of`); None: computed here
+              ) -> pd.DataFrame:
     "Per step of `index`: expected cost (known before the day), deviation, flag (deviation, CUSUM or a confirmed autoencoder z), score and the decrease rule."
     c, x = config, np.asarray(cost, float)
-    dev = deviations(x, index, c.level_cycles, c.deviation_threshold, c.cusum_threshold, c.cusum_slack, c.tail_quantile, c.tail_margin)
+    if dev is None: dev = deviations(x, index, c.level_cycles, c.deviation_threshold, c.cusum_threshold, c.cusum_slack, c.tail_quantile, c.tail_margin)
     dz, exp, za = dev.z.to_numpy(), dev.expected.to_numpy(), np.nan_to_num(np.asarray(z_ae, float))
     known = np.isfinite(exp)
     shape = (za > c.z_threshold) & (np.abs(dz) >= c.shape_z) & ~dev.warm.to_numpy() if c.shape_z is not None else np.zeros(len(x), bool)
@@ -101,6 +103,12 @@ def judge_days(cost, index, z_ae, config: DetectionConfig) -> pd.DataFrame:
     return pd.DataFrame({'expected': exp, 'known': known, 'z': dz, 'flag': dev.flag.to_numpy() | shape, 'score': score,
                          'decrease': known & (x <= exp * (1 + c.decrease_threshold)), 'since': dev.since.to_numpy(),
                          'low': exp - c.deviation_threshold * dev.unit.to_numpy(), 'high': exp + c.deviation_threshold * dev.unit.to_numpy()}, index=dev.index)
+
+def deviations_of(costs: dict, config: DetectionConfig) -> dict:
+    "`{key: deviations}` of many cost series (`{key: pd.Series}`) at once, with the settings `judge_days` uses; hand each to `judge_days(dev=...)`."
+    c = config
+    return deviations_many(costs, c.level_cycles, c.deviation_threshold, c.cusum_threshold, c.cusum_slack, c.tail_quantile, c.tail_margin)
+
 
 # %% ../nbs/03_detector.ipynb #9253c0b4
 def fit_readout(hidden, windows, ridge: float) -> tuple[np.ndarray, float]:
@@ -245,6 +253,15 @@ def score(self: AnomalyDetector, series) -> pd.DataFrame:
     return self.result(f, wins, self.reconstruct(wins))
 
 @patch
+def shape_table(self: AnomalyDetector, f: pd.DataFrame, wins: np.ndarray, recon: np.ndarray) -> pd.DataFrame:
+    "What the autoencoder says of each step from the end of the first window on: its reconstruction, error, robust z, threshold and flag (robust method)."
+    c, w = self.config.detection, self.window
+    days, err = f.index[w - 1:], self._day_errors(wins, recon)
+    z, med, scale = robust_z(err, self.stats, days)
+    return pd.DataFrame({'date': days, 'cost': f.cost.to_numpy(float)[w - 1:], 'reconstruction': self.scaler.inverse_transform(recon[:, -1]),
+                         'error': err, 'z': z, 'threshold': med + c.z_threshold * scale, 'lstm_flag': z > c.z_threshold})
+
+@patch
 def result(self: AnomalyDetector, f: pd.DataFrame, wins: np.ndarray, recon: np.ndarray) -> pd.DataFrame:
     "The result table of series `f` from its scaled windows and their reconstructions (shared mode computes those in bulk)."
     c, w, cost = self.config.detection, self.window, f.cost.to_numpy(float)
@@ -260,9 +277,8 @@ def result(self: AnomalyDetector, f: pd.DataFrame, wins: np.ndarray, recon: np.n
         event = np.zeros(len(days), int)
         low = high = np.full(len(days), np.nan)                          # the seed method has no band
     else:
-        err = self._day_errors(wins, recon)
-        z, med, scale = robust_z(err, self.stats, days)
-        thr, lstm = med + c.z_threshold * scale, z > c.z_threshold
+        s = self.shape_table(f, wins, recon)
+        err, thr, lstm, z = s.error.to_numpy(), s.threshold.to_numpy(), s.lstm_flag.to_numpy(), s.z.to_numpy()
         j = judge_days(cost, f.index, np.r_[np.zeros(w - 1), z], c).iloc[w - 1:]
         expected = np.where(j.known, j.expected, expected)                 # what was known before the day; the reconstruction in the warm-up
         dec, score, low, high = j.decrease.to_numpy(), j.score.to_numpy(), j.low.to_numpy(), j.high.to_numpy()

@@ -13,7 +13,7 @@ from tqdm.auto import tqdm
 from .config import Config, ConfigError, CloudAnomalyError
 from .data import DataError, make_windows
 from .stats import mad_scale
-from .detector import AnomalyDetector, robust_z, pct_change, decrease_flags, min_days, clean_windows, judge_days, excluded_days
+from .detector import AnomalyDetector, robust_z, pct_change, decrease_flags, min_days, clean_windows, judge_days, deviations_of, excluded_days
 from .model import load_autoencoder
 from .portfolio import SharedDetector, portfolio_series, shares
 from .explainer import explain_anomalies
@@ -65,14 +65,13 @@ def trailing_z(errors, stats: dict, times=None, days: int=60, min_days: int=30) 
 
 # %% ../nbs/06d_monitor.ipynb #f59dd2cf
 def lookback_start(det: AnomalyDetector, series: pd.DataFrame, p0: int, config: Config|None=None) -> int:
-    "First step `model_table` reads to judge from step `p0` on: the lookback before it (and the yardstick days before that), and every step since training (for drift)."
-    m = (config or Config()).monitor
-    after = int(series.index.searchsorted(det.train_end, 'right'))         # first step after training
-    return max(0, min(p0 - m.lookback_days + 1 - m.yardstick_days, after) - (det.window - 1))
+    "First step `model_table` reads to judge from step `p0` on: the window before the autoencoder errors it needs (the drift check's days before `p0` and the yardstick days before those)."
+    m = (config or Config()).monitor    # the verdict reads the autoencoder only on the day itself (`judge_days`): no longer a year of windows
+    return max(0, p0 - m.drift_days - m.yardstick_days - (det.window - 1))
 
 
 def model_table(det: AnomalyDetector, series: pd.DataFrame, days, config: Config|None=None, exclude=None,
-                recon_at=None) -> tuple[pd.DataFrame, tuple|None]:
+                recon_at=None, dev: pd.DataFrame|None=None) -> tuple[pd.DataFrame, tuple|None]:
     "Score consecutive `days` of `series` with `det` (`exclude`: judged days that take no part in the ranking); returns the table and `(position in days, 'errors' or 'level')` of the first drift (None: none)."
     m, c, w, idx = (config or Config()).monitor, det.config.detection, det.window, series.index
     p0, p1 = idx.get_loc(days[0]), idx.get_loc(days[-1])
@@ -81,12 +80,13 @@ def model_table(det: AnomalyDetector, series: pd.DataFrame, days, config: Config
     f = series.iloc[lo:p1 + 1]
     wins = make_windows(det.scaler.transform(f.cost.to_numpy(float)), w)
     recon = recon_at(lo, len(wins)) if recon_at is not None else None      # computed in bulk for many customers, when given
-    res = det.result(f, wins, det.reconstruct(wins) if recon is None else recon)   # rows for steps lo + w - 1 .. p1
+    res = det.shape_table(f, wins, det.reconstruct(wins) if recon is None else recon)   # the autoencoder's view of steps lo + w - 1 .. p1
     z = trailing_z(res.error.to_numpy(), det.stats, res.date, m.yardstick_days)
     if exclude is not None and len(exclude): z[res.date.isin(pd.DatetimeIndex(exclude)).to_numpy()] = 0.0
     first_row = lo + w - 1                                                  # the step of the first row of `res`
     new = np.arange(p0, p1 + 1) - first_row
-    j = judge_days(series.cost.to_numpy(float)[:p1 + 1], idx[:p1 + 1], np.r_[np.zeros(first_row), z], c)   # all history to the last day: day by day = one run
+    j = judge_days(series.cost.to_numpy(float)[:p1 + 1], idx[:p1 + 1], np.r_[np.zeros(first_row), z], c,   # all history to the last day: day by day = one run
+                   dev=None if dev is None else dev.iloc[:p1 + 1])          # `deviations` is causal: computed once to the end, cut at p1
     extra = np.nan_to_num(series.cost.to_numpy(float)[:p1 + 1] - j.expected.to_numpy())
     cum_extra, cum_exp = np.r_[0, np.cumsum(extra)], np.r_[0, np.cumsum(np.nan_to_num(j.expected.to_numpy()))]
     j = j.iloc[p0:p1 + 1]
@@ -99,10 +99,10 @@ def model_table(det: AnomalyDetector, series: pd.DataFrame, days, config: Config
         if np.median(z[p - k - first_row:p - first_row]) > m.drift_z: drift = (n, 'errors'); break
         if level_before > 0 and abs(float(np.median(cost[p - k:p])) / level_before - 1) > m.drift_level: drift = (n, 'level'); break
     strong = j.flag.to_numpy() & ~excluded_days(j.index, exclude)            # a day judged false positive or planned is not strong again
-    t = res.iloc[new].drop(columns=['event', 'in_training', 'filled'])
-    expected = np.where(j.known, j.expected, t.expected_cost)
-    t = t.assign(expected_cost=expected, impact=t.cost.to_numpy() - expected, decrease_flag=j.decrease.to_numpy(), anomaly_score=j.score.to_numpy(),
-                 is_strong=strong, spike_flag=False, method='model')
+    t = res.iloc[new]
+    expected = np.where(j.known, j.expected, t.reconstruction)                 # what was known before the day; the reconstruction in the warm-up
+    t = t.assign(expected_cost=expected, impact=t.cost.to_numpy() - expected, pct_change=pct_change(cost)[p0:p1 + 1],
+                 decrease_flag=j.decrease.to_numpy(), anomaly_score=j.score.to_numpy(), is_strong=strong, spike_flag=False, method='model')
     return pd.concat([t.reset_index(drop=True)[MONITOR_COLUMNS[1:-2]], sustained], axis=1), drift
 
 # %% ../nbs/06d_monitor.ipynb #aae1b8fd
@@ -118,7 +118,8 @@ def fit_customer(config: Config, series: pd.DataFrame, exclude=None, networks=No
     d.autoencoder = networks
     return d.calibrate(f, wins, networks.hidden(wins), keep=keep)
 
-def watch(series: pd.DataFrame, days, detector: AnomalyDetector|None, config: Config, fit, exclude=None, recon_at=None) -> tuple[pd.DataFrame, list]:
+def watch(series: pd.DataFrame, days, detector: AnomalyDetector|None, config: Config, fit, exclude=None, recon_at=None,
+          dev: pd.DataFrame|None=None) -> tuple[pd.DataFrame, list]:
     "Score `days` of one customer in order, (re)training with `fit(history)` by the policy (`exclude`: days judged false positive or planned); returns (table, [(detector, reason)])."
     m, idx = config.monitor, series.index
     need, age = max(m.min_history_days, min_days(config)), pd.Timedelta(days=m.max_model_age_days)
@@ -145,7 +146,7 @@ def watch(series: pd.DataFrame, days, detector: AnomalyDetector|None, config: Co
             t = rules_table(series, days[i:j], config)
         else:
             j = i + max(1, int((days[i:] - det.train_end <= age).sum()))
-            t, drift = model_table(det, series, days[i:j], config, exclude, recon_at if det is detector else None)
+            t, drift = model_table(det, series, days[i:j], config, exclude, recon_at if det is detector else None, dev)
             if drift is not None and drift[0] == 0 and tried: drift = (1, drift[1])   # retraining failed: score this day with what there is
             if drift is not None:
                 t, j, pending = t.iloc[:drift[0]], i + drift[0], f"drift ({drift[1]})"
@@ -159,7 +160,7 @@ def watch(series: pd.DataFrame, days, detector: AnomalyDetector|None, config: Co
 def group_anomalies(customer_id, strong: pd.DataFrame, last: dict|None=None, planned: dict|None=None, gap: int=3) -> list[dict]:
     "Strong days (in date order) as anomalies: extending the customer's `last` one within `gap` days, else new (suppressed on a `planned` {day of month: id})."
     out, cur, planned = [], dict(last, days=[], touched=False) if last else None, planned or {}
-    for r in strong.itertuples():
+    for r in (strong.itertuples() if len(strong) else ()):             # most mornings have none: skip pandas' per-column setup
         since = getattr(r, 'since', None)
         since = pd.Timestamp(since) if since is not None and not pd.isna(since) else r.date
         if cur is not None and (min(r.date, since) - pd.Timestamp(cur['end_date'])).days <= gap:   # the same change goes on
@@ -389,18 +390,20 @@ def monitor(frame: pd.DataFrame, store: Store, config: Config|None=None, custome
         bulk = _BulkRecon(models.networks()) if sharing == 'shared' else None
         todo = _plan(store, series, models, cfg, bulk)                     # 1. which days each customer needs scored
         if bulk is not None: bulk.compute()                                 #    (the shared networks run once for all)
+        devs = deviations_of({t[0]: t[1].cost for t in todo}, cfg.detection)   #    (and the expected cost of all, block by block)
         for cid, s, st, model_id, det, days in tqdm(todo, desc='monitoring', unit='customer', disable=not progress, leave=False):
             fit = lambda h, cid=cid, ex=st['exclude']: fit_customer(cfg, h, ex, models.networks() if sharing == 'shared' else None,
                                                                    name=f"customer {cid}")
             fit.__name__ = f"customer {cid}"
-            table, new = watch(s, days, det, cfg, fit, st['exclude'], bulk.at(cid) if bulk is not None else None)   # 2. score
+            table, new = watch(s, days, det, cfg, fit, st['exclude'], bulk.at(cid) if bulk is not None else None, devs.get(cid))   # 2. score
             table = settle(table, frame.attrs)                               #    the newest days of an export: provisional, never a drop
             groups = group_anomalies(cid, table[table.is_strong], st['last'], st['planned'], gap=(det or AnomalyDetector(cfg)).window // 2)
             explanations = _explain_new(frame, cid, groups, cfg, use_llm_api)
             paths = [_write_network(store, d, sharing == 'shared') for d, _ in new]
             t = _write_customer(store, run, cid, table, new, paths, model_id, shared_id, groups, explanations, before_commit)   # 3. record
             scored.append(t)
-            retrained += [{'customer_id': cid, 'date': r.date, 'reason': r.retrained} for r in t[t.retrained != ''].itertuples()]
+            new_models = t.retrained.to_numpy() != ''
+            if new_models.any(): retrained += [{'customer_id': cid, 'date': r.date, 'reason': r.retrained} for r in t[new_models].itertuples()]
         pending, delivered = _alert(store, cfg, notify)                     # 4. alert
         table = pd.concat(scored, ignore_index=True) if scored else pd.DataFrame(columns=MONITOR_COLUMNS + ['anomaly_id', 'model_id'])
         suppressed = store.suppressed_anomalies(run)

@@ -7,8 +7,8 @@ from __future__ import annotations
 import dataclasses, itertools
 import numpy as np
 import pandas as pd
-from .config import Config, ConfigError, CloudAnomalyError
-from .data import DataError, customer_series
+from .config import Config, ConfigError, CloudAnomalyError, DataConfig
+from .data import DataError, customer_series, series_of
 from .detector import AnomalyDetector, RESULT_COLUMNS, clean_windows
 from .model import LSTMAutoencoder, AutoencoderEnsemble
 
@@ -18,9 +18,13 @@ __all__ = ['portfolio_series', 'shares', 'SharedDetector']
 # %% ../nbs/03b_portfolio.ipynb #9bf5ad05
 def portfolio_series(frame: pd.DataFrame, customer_ids, data_config=None, kind: str='cost') -> tuple[dict, dict]:
     "`({customer: daily series}, {customer: reason skipped})` for `customer_ids` of a loaded cost frame."
+    cfg = data_config or DataConfig()
+    rows = frame.groupby(frame[cfg.customer_column].astype(str).str.strip(), sort=False).indices   # the frame is split once, not read per customer
+    times, values = pd.DatetimeIndex(frame[cfg.date_column]), frame[cfg.cost_column].to_numpy(float)
     series, skipped = {}, {}
     for cid in customer_ids:
-        try: series[cid] = customer_series(frame, cid, data_config, kind=kind)
+        mine = rows.get(str(cid).strip())
+        try: series[cid] = series_of(times[mine], values[mine], cid, cfg, kind) if mine is not None else customer_series(frame, cid, cfg, kind=kind)
         except CloudAnomalyError as e: skipped[cid] = str(e)
     return series, skipped
 

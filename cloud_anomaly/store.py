@@ -270,7 +270,7 @@ def verdict_days(self: Store, customer_id=None) -> dict:
     q = "SELECT customer_id, start_date, end_date FROM anomalies WHERE verdict IN ('false_positive', 'planned')"
     rows = self.query(q + (' AND customer_id = ?' if customer_id is not None else ''), (str(customer_id),) if customer_id is not None else ())
     out = {}
-    for r in rows.itertuples():
+    for r in (rows.itertuples() if len(rows) else ()):
         out[r.customer_id] = out.get(r.customer_id, pd.DatetimeIndex([])).union(pd.date_range(r.start_date, r.end_date))
     return out
 
@@ -318,7 +318,7 @@ def add_scored_days(self: Store, days: pd.DataFrame, run_id: int):
         if c == 'date': return day_key(x)
         if c in ('model_id', 'anomaly_id') or isinstance(x, (bool, np.bool_)): return int(x)
         return float(x)
-    rows = [tuple(value(c, x) for c, x in zip(SCORED_COLUMNS, r)) + (run_id,) for r in days[SCORED_COLUMNS].itertuples(index=False)]
+    rows = [tuple(value(c, x) for c, x in zip(SCORED_COLUMNS, r)) + (run_id,) for r in zip(*(days[c].tolist() for c in SCORED_COLUMNS))]
     first = min((r[1] for r in rows), default=None)
     for cid in sorted({r[0] for r in rows}):                         # days scored before (provisional or restated): keep what changed
         old = {d: (c, s, p) for d, c, s, p in self.db.execute(
