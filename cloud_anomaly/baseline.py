@@ -226,6 +226,10 @@ def deviations_many(series: dict, cycles: int=4, threshold: float=10.0, cusum_th
     for (end, step, _), keys in groups.items():
         T = max(len(series[k]) for k in keys)
         index = pd.date_range(end=end, periods=T, freq=step)
+        odd = [k for k in keys if not series[k].index.equals(index[T - len(series[k]):])]   # not on the calendar (irregular steps): alone
+        for k in odd: out[k] = deviations(series[k].to_numpy(float), series[k].index, cycles, threshold, cusum_threshold, slack, tail_quantile, tail_margin)
+        keys = [k for k in keys if k not in set(odd)]
+        if not keys: continue
         X = np.full((T, len(keys)), np.nan)
         start = np.array([T - len(series[k]) for k in keys])
         for n, k in enumerate(keys): X[start[n]:, n] = series[k].to_numpy(float)

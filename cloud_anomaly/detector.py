@@ -262,7 +262,9 @@ def shape_table(self: AnomalyDetector, f: pd.DataFrame, wins: np.ndarray, recon:
                          'error': err, 'z': z, 'threshold': med + c.z_threshold * scale, 'lstm_flag': z > c.z_threshold})
 
 @patch
-def result(self: AnomalyDetector, f: pd.DataFrame, wins: np.ndarray, recon: np.ndarray) -> pd.DataFrame:
+def result(self: AnomalyDetector, f: pd.DataFrame, wins: np.ndarray, recon: np.ndarray,
+           dev: pd.DataFrame|None=None, # `deviations` of `f.cost`, computed before for many customers at once (`deviations_of`)
+          ) -> pd.DataFrame:
     "The result table of series `f` from its scaled windows and their reconstructions (shared mode computes those in bulk)."
     c, w, cost = self.config.detection, self.window, f.cost.to_numpy(float)
     expected = self.scaler.inverse_transform(recon[:, -1])
@@ -279,7 +281,7 @@ def result(self: AnomalyDetector, f: pd.DataFrame, wins: np.ndarray, recon: np.n
     else:
         s = self.shape_table(f, wins, recon)
         err, thr, lstm, z = s.error.to_numpy(), s.threshold.to_numpy(), s.lstm_flag.to_numpy(), s.z.to_numpy()
-        j = judge_days(cost, f.index, np.r_[np.zeros(w - 1), z], c).iloc[w - 1:]
+        j = judge_days(cost, f.index, np.r_[np.zeros(w - 1), z], c, dev=dev).iloc[w - 1:]
         expected = np.where(j.known, j.expected, expected)                 # what was known before the day; the reconstruction in the warm-up
         dec, score, low, high = j.decrease.to_numpy(), j.score.to_numpy(), j.low.to_numpy(), j.high.to_numpy()
         flag = back_to_start(j.flag.to_numpy(), j.since.to_numpy() - (w - 1))

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from .config import Config, ConfigError, CloudAnomalyError, DataConfig
 from .data import DataError, customer_series, series_of
-from .detector import AnomalyDetector, RESULT_COLUMNS, clean_windows
+from .detector import AnomalyDetector, RESULT_COLUMNS, clean_windows, deviations_of
 from .model import LSTMAutoencoder, AutoencoderEnsemble
 
 # %% auto #0
@@ -93,10 +93,10 @@ class SharedDetector:
         self.detectors[str(customer_id)] = d
         return self._judge(str(customer_id), d, f, wins, self.autoencoder.hidden(wins))
 
-    def _judge(self, cid: str, d: AnomalyDetector, f: pd.DataFrame, wins: np.ndarray, hidden: np.ndarray) -> pd.DataFrame:
-        "One customer's result table from the shared network's `hidden` output for its windows: own readout, own yardstick."
+    def _judge(self, cid: str, d: AnomalyDetector, f: pd.DataFrame, wins: np.ndarray, hidden: np.ndarray, dev=None) -> pd.DataFrame:
+        "One customer's result table from the shared network's `hidden` output for its windows: own readout, own yardstick (`dev`: its `deviations`, if computed in bulk)."
         d.autoencoder = self.autoencoder
-        res = d.calibrate(f, wins, hidden).result(f, wins, d.reconstruct(wins, hidden))
+        res = d.calibrate(f, wins, hidden).result(f, wins, d.reconstruct(wins, hidden), dev)
         res.insert(0, 'customer_id', cid)
         return res
 
@@ -109,7 +109,8 @@ class SharedDetector:
         for _, group in itertools.groupby(zip(ids, chunk_of), key=lambda t: t[1]):
             chunk = [c for c, _ in group]
             hidden, start = self.autoencoder.hidden(np.concatenate([ready[c][1] for c in chunk])), 0
+            devs = deviations_of({c: ready[c][0].cost for c in chunk}, self.config.detection)   # the expected-cost judge, a block at a time
             for cid in chunk:
                 f, wins = ready[cid]
-                out.append(self._judge(cid, self.detectors[cid], f, wins, hidden[start:start + len(wins)])); start += len(wins)
+                out.append(self._judge(cid, self.detectors[cid], f, wins, hidden[start:start + len(wins)], devs[cid])); start += len(wins)
         return pd.concat(out, ignore_index=True)
