@@ -34,7 +34,7 @@ def cloud_anomaly_cli(
     notify: store_true=False,    # send the strong anomalies to the [alerts] channels (SLACK_WEBHOOK_URL, email)
     verbose: store_true=False, # log progress and TensorFlow's own messages
 ):
-    "Detect cost anomalies of one customer and print the strong ones with explanations."
+    "Detect the cost anomalies of one customer, a list or all of them, and print the strong ones with explanations."
     cfg = make_config(config, preset, sharing)
     if scope is not None: cfg.data.scope = [s.strip() for s in scope.split(',') if s.strip()]; cfg.validated()
     from cloud_anomaly.scopes import scoped
@@ -45,6 +45,7 @@ def cloud_anomaly_cli(
         raise CloudAnomalyError("no input: give --data-file FILE, or --use-mock-data to try it on generated data")
     if notify: require_channel(cfg)
     from cloud_anomaly.pipeline import AnomalyDetectionPipeline   # imports TensorFlow: only when there is work to do
+    from cloud_anomaly.output import money
     pipe = AnomalyDetectionPipeline(cfg)
     if many:
         res = pipe.run_many(customer_list(customer_id), data_file=data_file, use_mock_data=use_mock_data, save_plot=save_plot,
@@ -56,7 +57,7 @@ def cloud_anomaly_cli(
         for _, s in res.skipped.iterrows(): print(f"skipped: {s.reason}")
         sm = res.summary
         print(f"portfolio: {sm['customers_scanned']} customers scanned, {sm['customers_skipped']} skipped, "
-              f"{sm['strong_anomalies']} strong anomalies, ${sm['money_at_stake']:,.0f} at stake")
+              f"{sm['strong_anomalies']} strong anomal{'y' if sm['strong_anomalies'] == 1 else 'ies'}, {money(sm['money_at_stake'])} at stake")
     else:
         cid = customer_id.strip() if customer_id is not None else None
         res = pipe.run(data_file=data_file, use_mock_data=use_mock_data, save_plot=save_plot,
@@ -95,9 +96,9 @@ def require_channel(cfg: Config):
         raise CloudAnomalyError("--notify needs a channel: set SLACK_WEBHOOK_URL, or smtp_host and email_to in the [alerts] section of the config")
 
 # %% ../nbs/07_cli.ipynb #0e6adcb4
-def cli_parser(func, prog: str, positional=(), epilog: str|None=None) -> argparse.ArgumentParser:
+def cli_parser(func, prog: str, positional=(), epilog: str|None=None, usage: str|None=None) -> argparse.ArgumentParser:
     "An argument parser for `func`: one `--dashed-name` option per parameter (the `positional` ones as arguments), its comment as help."
-    p = argparse.ArgumentParser(prog=prog, description=func.__doc__, epilog=epilog, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(prog=prog, description=func.__doc__, epilog=epilog, usage=usage, formatter_class=argparse.RawDescriptionHelpFormatter)
     for name, d in docments(func, full=True, returns=False).items():
         flag = '--' + name.replace('_', '-')
         if name in positional: p.add_argument(name, metavar=name.upper().replace('_', '-'), help=d.docment)
@@ -116,11 +117,12 @@ def report_head(anomaly_df, explained, many: bool=False) -> str:
 
 def format_report(anomaly_df, explained, kind: str='cost', many: bool=False) -> str:
     "A plain-text report: a summary line and a table of the strong anomalies with their explanations."
-    from cloud_anomaly.output import amount, when
+    from cloud_anomaly.output import amount, when, short_id
     fmt = lambda x: amount(x, kind)
     head = report_head(anomaly_df, explained, many)
     if not len(explained): return head + "\nno strong anomalies"
-    t = explained.assign(date=explained.date.map(when), cost=explained.cost.map(fmt),
+    t = explained.assign(**({'customer_id': explained.customer_id.map(short_id)} if 'customer_id' in explained.columns else {}),
+                         date=explained.date.map(when), cost=explained.cost.map(fmt),
                          expected=explained.expected_cost.map(fmt), at_stake=explained.impact.map(fmt),
                          score=explained.anomaly_score.map('{:.2f}'.format))
     has = lambda c: (explained.get(c, pd.Series(dtype=str)).fillna('') != '').any()
@@ -256,15 +258,20 @@ def history_cli(
     verbose: store_true=False,   # more messages
 ) -> bool:
     "List the anomalies of a monitoring store with their verdicts, newest first."
-    from cloud_anomaly.store import history
-    from cloud_anomaly.output import money
-    with _store(store) as st: h, rev = history(st, customer_id, since, until, verdict), st.revisions(customer_id)
+    from cloud_anomaly.store import history, known_customer
+    from cloud_anomaly.output import money, short_id
+    with _store(store) as st:
+        if customer_id is not None and not known_customer(st, customer_id):
+            n = st.db.execute('SELECT count(DISTINCT customer_id) FROM models WHERE customer_id IS NOT NULL').fetchone()[0]
+            raise CloudAnomalyError(f"customer {customer_id.strip()} is not in the store at {st.path} ({n} customer{'s' * (n != 1)} trained); "
+                                    "check the id, or train it with `cloud-anomaly train`")
+        h, rev = history(st, customer_id, since, until, verdict), st.revisions(customer_id)
     if output:
         from cloud_anomaly.output import atomic_write
         atomic_write(output, lambda p: h.to_csv(p, index=False))
     if not len(h): print("no anomalies")
     else:
-        t = h.assign(id=h.anomaly_id, at_stake=h.impact.map(money), verdict=h.verdict.fillna('-'), explanation=h.explanation.fillna(''),
+        t = h.assign(id=h.anomaly_id, customer_id=h.customer_id.map(short_id), at_stake=h.impact.map(money), verdict=h.verdict.fillna('-'), explanation=h.explanation.fillna(''),
                      days=[s if s == e else f"{s} to {e}" for s, e in zip(h.start_date, h.end_date)])
         print(t[['id', 'customer_id', 'days', 'at_stake', 'method', 'status', 'verdict', 'explanation']].to_string(index=False, justify='left'))
     if len(rev):                                          # late and restated days, scored again
@@ -316,7 +323,8 @@ def run_cli(argv: list[str]|None=None) -> int:
         parser, argv = cli_parser(func, f'cloud-anomaly {name}', positional), argv[1:]
     else:
         func = cloud_anomaly_cli
-        parser = cli_parser(func, 'cloud-anomaly', epilog="daily monitoring with a store: cloud-anomaly {train,monitor,feedback,history} --help")
+        parser = cli_parser(func, 'cloud-anomaly', epilog="daily monitoring with a store: cloud-anomaly {train,monitor,feedback,history} --help",
+                            usage=f"cloud-anomaly [OPTIONS]   (one run: a customer, a list or all)\n       cloud-anomaly {{{','.join(COMMANDS)}}} [OPTIONS]   (daily monitoring with a store)")
     try: args = parser.parse_args(argv)
     except SystemExit as e: return int(e.code or 0)
     with quiet_native_stderr(not args.verbose):

@@ -42,7 +42,7 @@ def offline_explanation(row, max_len: int=70,
         if not math.isnan(share): parts.append(f", {share:.0%} of the {'jump' if imp >= 0 else 'drop'}")
         return fit_text(parts + [f" on {at}"], max_len)
     if abs(exp) < (0.5 if kind == 'cost' else 1e-9):
-        head = f"{what} {amount(cost, kind)} on {at}, against about {amount(0, kind)} expected"
+        head = f"{what} {amount(cost, kind)} on {at}, against about {'$0' if kind == 'cost' else '0'} expected"
     else:
         rel = (cost - exp) / abs(exp)
         head = f"{what} {'rose' if rel >= 0 else 'fell'} {abs(rel):.0%} on {at}: {amount(cost, kind)} vs {amount(exp, kind)} expected"

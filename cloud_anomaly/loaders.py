@@ -112,7 +112,7 @@ LAYOUTS = {
                    ('product_servicecode', 'line_item_product_code'), ('product_region_code', 'product_region'), ('resource_tags',),
                    categories={'usage': 'Usage', 'discountedusage': 'Usage', 'savingsplancoveredusage': 'Usage',
                                'tax': 'Tax', 'credit': 'Credit', 'refund': 'Credit', 'discount': 'Credit', 'bundleddiscount': 'Credit',
-                               'edpdiscount': 'Credit', 'privaterate discount': 'Credit', 'savingsplannegation': 'Credit',
+                               'edpdiscount': 'Credit', 'privateratediscount': 'Credit', 'savingsplannegation': 'Credit',
                                'fee': 'Purchase', 'rifee': 'Purchase', 'savingsplanupfrontfee': 'Purchase', 'savingsplanrecurringfee': 'Purchase'},
                    source='AWS Data Exports, CUR 2.0 table dictionary (line item columns), docs.aws.amazon.com/cur/latest/userguide/table-dictionary-cur2.html'),
     'azure': Layout('azure', 'MeterCategory', ('Date',), ('CostInBillingCurrency', 'Cost'), ('SubscriptionId',), ('ChargeType',),

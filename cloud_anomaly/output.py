@@ -9,17 +9,26 @@ from pathlib import Path
 import pandas as pd
 
 # %% auto #0
-__all__ = ['money', 'amount', 'when', 'atomic_write']
+__all__ = ['money', 'amount', 'short_id', 'when', 'atomic_write']
 
 # %% ../nbs/00b_output.ipynb #1893ab77
 def money(x: float) -> str:
-    "Dollars without cents, with thousands separators and a leading minus for credits: `-$1,234`."
-    return ('-' if x < 0 else '') + f"${abs(x):,.0f}"
+    "Money at a precision that fits its size: cents below $10 (`$0.27`), whole dollars above (`$1,234`); a leading minus for credits."
+    a = abs(float(x))
+    return ('-' if x < 0 and round(a, 2) > 0 else '') + (f"${a:,.2f}" if round(a, 2) < 10 else f"${a:,.0f}")
 
 # %% ../nbs/00b_output.ipynb #49f812cc
 def amount(x: float, kind: str='cost') -> str:
     "Money for cost data, a plain number (3 significant digits) for usage metrics."
     return money(x) if kind == 'cost' else f"{x:,.3g}"
+
+def short_id(key, width: int=24) -> str:
+    "A key cut in the middle to fit `width` characters (`ocid1.tenan…xyz123`), for tables read in a terminal; the CSV keeps it whole."
+    s = str(key)
+    if len(s) <= width: return s
+    head = (width - 1) // 2
+    return s[:head] + '…' + s[len(s) - (width - 1 - head):]
+
 
 # %% ../nbs/00b_output.ipynb #0ee5041a
 def when(t) -> str:

@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 # %% auto #0
 __all__ = ['log', 'MIGRATIONS', 'SCHEMA_VERSION', 'VERDICTS', 'HISTORY_COLUMNS', 'SCORED_COLUMNS', 'StoreError', 'StoreBusy',
            'now_utc', 'day_key', 'Store', 'run_lock', 'start_run', 'finish_run', 'new_model_path', 'clean_models',
-           'record_feedback', 'history']
+           'record_feedback', 'history', 'known_customer']
 
 # %% ../nbs/06c_store.ipynb #80de871d
 MIGRATIONS = [
@@ -202,7 +202,7 @@ def record_feedback(store: Store, anomaly_id: int, verdict: str, note: str|None=
         row = db.execute('SELECT * FROM anomalies WHERE anomaly_id = ?', (anomaly_id,)).fetchone()
         if row is None:
             n = db.execute('SELECT count(*) FROM anomalies').fetchone()[0]
-            raise StoreError(f"no anomaly {anomaly_id} in the store at {store.path} ({n} anomalies; `cloud-anomaly history` lists them)")
+            raise StoreError(f"no anomaly {anomaly_id} in the store at {store.path} ({n} anomal{'y' if n == 1 else 'ies'}; `cloud-anomaly history` lists them)")
         db.execute('INSERT INTO feedback (anomaly_id, verdict, note, created_at) VALUES (?, ?, ?, ?)', (anomaly_id, verdict, note, now_utc()))
         db.execute('UPDATE anomalies SET verdict = ? WHERE anomaly_id = ?', (verdict, anomaly_id))
     return dict(row) | {'verdict': verdict}
@@ -226,6 +226,13 @@ def history(store: Store, customer_id=None, since=None, until=None, verdict: str
         where.append('verdict IS NULL' if verdict == 'none' else 'verdict = ?'); params += [] if verdict == 'none' else [verdict]
     sql = f"SELECT {', '.join(HISTORY_COLUMNS)} FROM anomalies {'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY start_date DESC, customer_id"
     return store.query(sql, params)
+
+def known_customer(store: Store, customer_id) -> bool:
+    "Whether the store has trained or scored `customer_id` (a clear message beats an empty list for a mistyped id)."
+    cid = str(customer_id).strip()
+    return store.db.execute('SELECT 1 FROM models WHERE customer_id = ? UNION SELECT 1 FROM scored_days WHERE customer_id = ? LIMIT 1',
+                            (cid, cid)).fetchone() is not None
+
 
 # %% ../nbs/06c_store.ipynb #4057203f
 @patch

@@ -83,6 +83,10 @@ def test_monitor_keeps_the_newest_days_provisional_and_rescores_them(tmp_path):
     out = io.StringIO()
     with contextlib.redirect_stdout(out): assert run_cli(['history', '--store', str(tmp_path / 'store')]) == 0
     assert 'days scored again' in out.getvalue() and '2025-04-10' in out.getvalue() and 'provisional' in out.getvalue()
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        assert run_cli(['history', '--store', str(tmp_path / 'store'), '--customer-id', '42']) == 2   # a mistyped id is not "no anomalies"
+    assert 'customer 42 is not in the store' in err.getvalue() and '(1 customer trained)' in err.getvalue()
 
 def test_cli_scope_lists_charges_provisional_days_and_the_service_anomaly(export, tmp_path):
     from cloud_anomaly.cli import run_cli

@@ -71,3 +71,13 @@ def test_all_customers_of_a_focus_export(tmp_path, fast_config):
     assert 'skipped: customer 333333333333: 5 day(s) of data' in r.stdout
     assert '2 customers: ' in r.stdout
     assert 'portfolio: 2 customers scanned, 1 skipped, ' in r.stdout
+
+def test_help_names_the_subcommands_and_every_config_section():
+    import contextlib, io
+    from cloud_anomaly.cli import run_cli
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out): assert run_cli(['--help']) == 0
+    text = out.getvalue()
+    assert text.startswith('usage: cloud-anomaly [OPTIONS]') and '{train,monitor,feedback,history} [OPTIONS]' in text
+    assert all(f'[{s}]' in text for s in ('model', 'detection', 'llm', 'data', 'alerts', 'monitor'))
+    assert 'of one customer and' not in text
