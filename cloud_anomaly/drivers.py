@@ -78,7 +78,8 @@ def explain_drivers(anomalies: pd.DataFrame, frame: pd.DataFrame, customer_id, d
         moved = d.deviation.sum() / d.share.sum() if d.share.sum() else 0.0   # all line items that moved that way
         out.at[i, 'driver_coverage'] = moved / impact
         what = 'jump' if impact >= 0 else 'drop'
-        share = f"{moved / impact:.0%} of the {what}" if moved / impact <= 1 else f"more than the whole {what}: other line items moved the other way"
+        c = moved / impact                       # above 1: the line items that moved this way moved more than the net change
+        share = f"{c:.0%} of the {what}" if c <= 1 else f"all of the {what}" if c <= 1.1 else f"more than the whole {what}: other line items moved the other way"
         out.at[i, 'drivers'] = f"{drivers_text(d)} [{share}]"
         if moved / impact >= min_coverage:
             out.at[i, 'driver'], out.at[i, 'driver_impact'], out.at[i, 'driver_share'] = d.line.iloc[0], d.deviation.iloc[0], d.share.iloc[0]
