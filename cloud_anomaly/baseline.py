@@ -24,66 +24,85 @@ def season_steps(index) -> int:
     return max(1, int(round(pd.Timedelta('1D') / step)))
 
 # %% ../nbs/02a_baseline.ipynb #21af514b
+def _roll(a: np.ndarray, window: int, min_periods: int, how: str, q: float=0.5, center: bool=False, shift: int=0) -> np.ndarray:
+    "A rolling statistic down the steps of `a`: one series (1-d) or one per column (2-d), in pandas' compiled code."
+    d = pd.DataFrame(a) if a.ndim == 2 else pd.Series(a)
+    if shift: d = d.shift(shift)
+    r = d.rolling(window, min_periods=min_periods, center=center)
+    return (r.quantile(q) if how == 'quantile' else getattr(r, how)()).to_numpy()
+
+def _age(x: np.ndarray, start=None) -> np.ndarray:
+    "Steps since the series began, down the steps of `x`; for 2-d `x`, per column from its `start` row (negative before it)."
+    pos = np.arange(len(x)) if x.ndim == 1 else np.arange(len(x))[:, None]
+    return pos if start is None else pos - np.asarray(start)[None, :]
+
 def _lagged(d: np.ndarray, lag: int, k: int) -> np.ndarray:
-    "A (k, n) stack of `d` delayed by lag, 2 lag, ... k lag steps (NaN before the start)."
-    out = np.full((k, len(d)), np.nan)
+    "A (k, ...) stack of `d` delayed by lag, 2 lag, ... k lag steps down its first axis (NaN before the start)."
+    out = np.full((k,) + d.shape, np.nan)
     for j in range(1, k + 1):
         if j * lag < len(d): out[j - 1, j * lag:] = d[:-j * lag]
     return out
 
 def _month_start(cost: np.ndarray, expected: np.ndarray, index) -> np.ndarray:
-    "The recurring extra of the 1st of the month: median of the last three 1sts' deviations when at least two agree in sign."
+    "The recurring extra of the 1st of the month: median of the last three 1sts' deviations when at least two agree in sign (per column of 2-d input)."
     first = np.flatnonzero(pd.DatetimeIndex(index).day == 1)
-    res, add = cost[first] - expected[first], np.zeros(len(cost))
-    for j, i in enumerate(first):
-        prev = res[max(0, j - 3):j]; prev = prev[np.isfinite(prev)]
-        if len(prev) >= 2 and np.sign(prev).min() == np.sign(prev).max(): add[i] = np.median(prev)
+    res, add = cost[first] - expected[first], np.zeros(cost.shape)
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', RuntimeWarning)                     # series with no finite 1st yet
+        for j, i in enumerate(first):
+            prev = res[max(0, j - 3):j]
+            if not len(prev): continue
+            ok = np.isfinite(prev)
+            sign = np.where(ok, np.sign(prev), np.nan)
+            agree = (ok.sum(0) >= 2) & (np.nanmin(sign, 0) == np.nanmax(sign, 0))
+            add[i] = np.where(agree, np.nanmedian(np.where(ok, prev, np.nan), 0), 0.0)
     return add
 
 def expected_cost(cost, index, cycles: int=4, seasonal_gain: float=0.8) -> tuple[np.ndarray, np.ndarray]:
-    "`(expected, level)` of each step from the steps before it: level (median of the last `cycles` cycles), season (same phase) and, for daily data, the month-start charge."
+    "`(expected, level)` of each step from the steps before it: level (median of the last `cycles` cycles), season (same phase) and, for daily data, the month-start charge. 2-d `cost`: one series per column, on the calendar `index`."
     x = np.asarray(cost, float)
     P = season_steps(index)
     W = max(4, cycles * P)
-    level = pd.Series(x).shift(1).rolling(W, min_periods=max(3, W // 4)).median().to_numpy()
+    level = _roll(x, W, max(3, W // 4), 'median', shift=1)
     expected = level.copy()
     if P > 1:
-        around = pd.Series(x).rolling(2 * P + 1, center=True, min_periods=P + 1).median().to_numpy()
+        around = _roll(x, 2 * P + 1, P + 1, 'median', center=True)
         lag = _lagged(x - around, P, cycles + 1)[1:]        # cycles 2..cycles+1 back: their centred medians end before t
         with warnings.catch_warnings():
             warnings.simplefilter('ignore', RuntimeWarning)                 # all-NaN phases before the first cycles
             season = np.where(np.isfinite(lag).sum(0) >= 2, np.nanmedian(lag, 0), 0.0)
         seasonal = level + np.nan_to_num(season)
-        miss = lambda e: pd.Series(np.abs(x - e)).shift(1).rolling(2 * W, min_periods=P).mean().to_numpy()
+        miss = lambda e: _roll(np.abs(x - e), 2 * W, P, 'mean', shift=1)
         expected = np.where(miss(seasonal) < seasonal_gain * miss(level), seasonal, level)   # the season where it has helped lately
     if P == 7: expected = expected + _month_start(x, expected, index)
     return expected, level
 
 # %% ../nbs/02a_baseline.ipynb #7d923a27
 def deviation_z(cost, expected, level, period: int, threshold: float=10.0, tail_quantile: float=0.9, tail_margin: float=4.0,
-                scale_cycles: int=8, warmup_cycles: int=4, budget_cycles: int=52, unusual=None, changed=None) -> np.ndarray:
-    "Deviation of each step from `expected` in units of the usual deviation before it (`unusual` steps left out of it), rescaled by the series' own tail (`changed` steps left out of that); 0 in the warm-up and where nothing is expected."
+                scale_cycles: int=8, warmup_cycles: int=4, budget_cycles: int=52, unusual=None, changed=None, start=None) -> np.ndarray:
+    "Deviation of each step from `expected` in units of the usual deviation before it (`unusual` steps left out of it), rescaled by the series' own tail (`changed` steps left out of that); 0 in the warm-up and where nothing is expected. 2-d input: a series per column, each from its `start` row."
     x, e, lv = (np.asarray(a, float) for a in (cost, expected, level))
     r = x - e
     usual = np.abs(r) if unusual is None else np.where(unusual, np.nan, np.abs(r))
     M = max(8, scale_cycles * period)
-    big = pd.Series(usual).shift(1).rolling(M, min_periods=max(5, M // 4)).quantile(0.75).to_numpy()
-    floor = np.fmax(0.01 * np.abs(lv), 0.05 * pd.Series(np.abs(x)).shift(1).rolling(M, min_periods=1).mean().to_numpy())
-    z = r / np.fmax(big, np.nan_to_num(floor) + 1e-9)
-    z = np.nan_to_num(z, nan=0.0, posinf=0.0, neginf=0.0)
-    z[:max(4, warmup_cycles * period)] = 0.0
-    past = (pd.Series(np.abs(z) if changed is None else np.where(changed, np.nan, np.abs(z))).shift(max(1, period))
-            .rolling(max(20, budget_cycles * period), min_periods=20).quantile(tail_quantile).to_numpy())
+    big = _roll(usual, M, max(5, M // 4), 'quantile', 0.75, shift=1)
+    floor = np.fmax(0.01 * np.abs(lv), 0.05 * _roll(np.abs(x), M, 1, 'mean', shift=1))
+    z = np.nan_to_num(r / np.fmax(big, np.nan_to_num(floor) + 1e-9), nan=0.0, posinf=0.0, neginf=0.0)
+    age = _age(x, start)
+    z[np.broadcast_to(age < max(4, warmup_cycles * period), z.shape)] = 0.0
+    left_out = (age < 0) | (False if changed is None else changed)          # before the series began, or a change that lasted
+    past = _roll(np.where(left_out, np.nan, np.abs(z)), max(20, budget_cycles * period), 20, 'quantile', tail_quantile, shift=max(1, period))
     return z / np.maximum(1.0, np.nan_to_num(past) * tail_margin / threshold)
 
 # %% ../nbs/02a_baseline.ipynb #81f4b4d7
 def cusum(z, slack: float=1.0, clip: float=4.0, cap: float=np.inf) -> tuple[np.ndarray, np.ndarray]:
-    "Upward and downward CUSUM of the deviations `z` (each clipped at `clip`, less `slack` per step), each sum at most `cap`."
+    "Upward and downward CUSUM of the deviations `z` (each clipped at `clip`, less `slack` per step), each sum at most `cap`; 2-d `z`: per column."
     zc = np.clip(np.asarray(z, float), -clip, clip)
-    up, down = np.zeros(len(zc)), np.zeros(len(zc))
-    u = d = 0.0
-    for i, v in enumerate(zc.tolist()):
-        u = min(cap, max(0.0, u + v - slack)); d = min(cap, max(0.0, d - v - slack))
+    up, down = np.zeros(zc.shape), np.zeros(zc.shape)
+    if zc.ndim == 1: u = d = 0.0; rows, lo, hi = zc.tolist(), max, min   # one series: plain floats, far faster than numpy scalars
+    else: u, d = np.zeros(zc.shape[1]), np.zeros(zc.shape[1]); rows, lo, hi = zc, np.maximum, np.minimum
+    for i, v in enumerate(rows):
+        u = hi(cap, lo(0.0, u + v - slack)); d = hi(cap, lo(0.0, d - v - slack))
         up[i], down[i] = u, d
     return up, down
 
@@ -97,127 +116,49 @@ def event_gap(period: int) -> int:
     return max(3, period // 4 if period > 7 else 0)
 
 def since(up, down, cusum_threshold: float=10.0) -> np.ndarray:
-    "Per step: where the deviation that a CUSUM above `cusum_threshold` sums up began (the step after the sum was last 0); the step itself otherwise."
+    "Per step: where the deviation that a CUSUM above `cusum_threshold` sums up began (the step after the sum was last 0); the step itself otherwise. 2-d: per column."
     up, down = np.asarray(up, float), np.asarray(down, float)
-    pos = np.arange(len(up))
-    start = lambda s: np.maximum.accumulate(np.where(s == 0, pos, -1)) + 1
+    pos = np.broadcast_to(_age(up), up.shape)
+    start = lambda s: np.maximum.accumulate(np.where(s == 0, pos, -1), axis=0) + 1
     return np.where(up > cusum_threshold, start(up), np.where(down > cusum_threshold, start(down), pos))
 
 def back_to_start(flag, since) -> np.ndarray:
-    "`flag` with the steps back to `since` (where each flagged step's sustained change began) flagged too."
-    out = np.asarray(flag, bool).copy()
-    for t in np.flatnonzero(out & (np.asarray(since) < np.arange(len(out)))): out[max(0, since[t]):t] = True
+    "`flag` with the steps back to `since` (where each flagged step's sustained change began) flagged too. 2-d: per column."
+    out, since = np.asarray(flag, bool).copy(), np.asarray(since)
+    for at in zip(*np.nonzero(out & (since < _age(out)))):                 # `at`: (step,) or (step, column)
+        out[(slice(max(0, since[at]), at[0]),) + at[1:]] = True
     return out
+
+def _deviations(x: np.ndarray, index, cycles: int, threshold: float, cusum_threshold: float, slack: float, tail_quantile: float,
+                tail_margin: float, start=None) -> dict:
+    "The columns of `deviations` as arrays: of one series (1-d `x`), or of one per column of 2-d `x`, each from its `start` row."
+    P = season_steps(index)
+    exp, lev = expected_cost(x, index, cycles)
+    warm = np.broadcast_to(_age(x, start) < max(4, cycles * P), x.shape)
+    unusual = changed = None
+    for _ in range(3):                       # passes 2 and 3: what the pass before found unusual (changed) does not widen the unit (tail)
+        z = deviation_z(x, exp, lev, P, threshold, tail_quantile, tail_margin, unusual=unusual, changed=changed, start=start)
+        up, down = cusum(z, slack, cap=1.5 * cusum_threshold)
+        unusual = deviation_flags(z, up, down, threshold / 2, cusum_threshold / 2) & ~warm
+        began = since(up, down, cusum_threshold / 2)
+        changed = back_to_start(unusual & (_age(x) - began >= P), began)
+    flag = deviation_flags(z, up, down, threshold, cusum_threshold) & ~warm
+    with np.errstate(all='ignore'): ratio = np.where(np.abs(z) > 1e-9, np.abs(x - exp) / np.abs(z), np.nan)
+    unit = (pd.DataFrame(ratio) if x.ndim == 2 else pd.Series(ratio)).ffill().to_numpy()
+    return {'expected': exp, 'z': z, 'up': up, 'down': down, 'flag': flag, 'warm': warm,
+            'since': since(up, down, cusum_threshold), 'unit': np.where(warm, np.nan, unit)}
 
 def deviations(cost, index, cycles: int=4, threshold: float=10.0, cusum_threshold: float=10.0, slack: float=1.0,
                tail_quantile: float=0.9, tail_margin: float=4.0) -> pd.DataFrame:
     "Per step: expected cost, deviation z, CUSUMs, flag (causal), warm-up, where a sustained deviation began, and the unit of z in cost."
-    x, P = np.asarray(cost, float), season_steps(index)
-    exp, lev = expected_cost(x, index, cycles)
-    warm = np.arange(len(x)) < max(4, cycles * P)
-    unusual = changed = None
-    for _ in range(3):                       # passes 2 and 3: what the pass before found unusual (changed) does not widen the unit (tail)
-        z = deviation_z(x, exp, lev, P, threshold, tail_quantile, tail_margin, unusual=unusual, changed=changed)
-        up, down = cusum(z, slack, cap=1.5 * cusum_threshold)
-        unusual = deviation_flags(z, up, down, threshold / 2, cusum_threshold / 2) & ~warm
-        began = since(up, down, cusum_threshold / 2)
-        changed = back_to_start(unusual & (np.arange(len(x)) - began >= P), began)
-    flag = deviation_flags(z, up, down, threshold, cusum_threshold) & ~warm
-    with np.errstate(all='ignore'): unit = pd.Series(np.where(np.abs(z) > 1e-9, np.abs(x - exp) / np.abs(z), np.nan)).ffill().to_numpy()
-    return pd.DataFrame({'expected': exp, 'z': z, 'up': up, 'down': down, 'flag': flag, 'warm': warm,
-                         'since': since(up, down, cusum_threshold), 'unit': np.where(warm, np.nan, unit)}, index=pd.DatetimeIndex(index))
+    return pd.DataFrame(_deviations(np.asarray(cost, float), index, cycles, threshold, cusum_threshold, slack, tail_quantile, tail_margin),
+                        index=pd.DatetimeIndex(index))
 
 # %% ../nbs/02a_baseline.ipynb #many0002
-def _roll(a: np.ndarray, window: int, min_periods: int, how: str, q: float=0.5, center: bool=False, shift: int=0) -> np.ndarray:
-    "A rolling statistic down each column of `a` (pandas' rolling, column by column in compiled code)."
-    d = pd.DataFrame(a)
-    if shift: d = d.shift(shift)
-    r = d.rolling(window, min_periods=min_periods, center=center)
-    return (r.quantile(q) if how == 'quantile' else getattr(r, how)()).to_numpy()
-
-def _deviations_block(X: np.ndarray, index: pd.DatetimeIndex, start: np.ndarray, cycles: int, threshold: float, cusum_threshold: float,
-                      slack: float, tail_quantile: float, tail_margin: float, seasonal_gain: float=0.8, scale_cycles: int=8,
-                      warmup_cycles: int=4, budget_cycles: int=52) -> dict:
-    "`deviations` of the columns of `X` (steps x series on one calendar `index`, NaN before each series' `start` row), all at once."
-    T, N = X.shape
-    P, pos = season_steps(index), np.arange(T)[:, None]
-    age = pos - start[None, :]                                             # steps since each series began (negative before)
-    W = max(4, cycles * P)
-    level = _roll(X, W, max(3, W // 4), 'median', shift=1)
-    expected = level.copy()
-    if P > 1:
-        around = _roll(X, 2 * P + 1, P + 1, 'median', center=True)
-        d = X - around
-        lag = np.full((cycles, T, N), np.nan)                              # cycles 2..cycles+1 back, as `expected_cost`
-        for j in range(2, cycles + 2):
-            if j * P < T: lag[j - 2, j * P:] = d[:-j * P]
-        with warnings.catch_warnings():
-            warnings.simplefilter('ignore', RuntimeWarning)
-            season = np.where(np.isfinite(lag).sum(0) >= 2, np.nanmedian(lag, 0), 0.0)
-        seasonal = level + np.nan_to_num(season)
-        miss = lambda e: _roll(np.abs(X - e), 2 * W, P, 'mean', shift=1)
-        expected = np.where(miss(seasonal) < seasonal_gain * miss(level), seasonal, level)
-    if P == 7:                                                             # the month-start charge, as `_month_start`
-        first = np.flatnonzero(index.day == 1)
-        res, add = X[first] - expected[first], np.zeros((T, N))
-        with warnings.catch_warnings():
-            warnings.simplefilter('ignore', RuntimeWarning)
-            for j, i in enumerate(first):
-                prev = res[max(0, j - 3):j]
-                ok = np.isfinite(prev)
-                s = np.where(ok, np.sign(prev), np.nan)
-                agree = (ok.sum(0) >= 2) & (np.nanmin(s, 0) == np.nanmax(s, 0)) if len(prev) else np.zeros(N, bool)
-                add[i] = np.where(agree, np.nanmedian(np.where(ok, prev, np.nan), 0) if len(prev) else 0.0, 0.0)
-        expected = expected + add
-    warm = age < max(4, cycles * P)
-    pad = age < 0
-    M = max(8, scale_cycles * P)
-    absx = np.abs(X)
-    floor = np.fmax(0.01 * np.abs(level), 0.05 * _roll(absx, M, 1, 'mean', shift=1))
-    r = X - expected
-    unusual = changed = None
-    for _ in range(3):
-        usual = np.abs(r) if unusual is None else np.where(unusual, np.nan, np.abs(r))
-        big = _roll(usual, M, max(5, M // 4), 'quantile', 0.75, shift=1)
-        z = np.nan_to_num(r / np.fmax(big, np.nan_to_num(floor) + 1e-9), nan=0.0, posinf=0.0, neginf=0.0)
-        z[age < max(4, warmup_cycles * P)] = 0.0
-        za = np.where(pad | (changed if changed is not None else False), np.nan, np.abs(z))
-        past = _roll(za, max(20, budget_cycles * P), 20, 'quantile', tail_quantile, shift=max(1, P))
-        z = z / np.maximum(1.0, np.nan_to_num(past) * tail_margin / threshold)
-        up, down = _cusum_block(z, slack, cap=1.5 * cusum_threshold)
-        unusual = deviation_flags(z, up, down, threshold / 2, cusum_threshold / 2) & ~warm
-        began = _since_block(up, down, cusum_threshold / 2)
-        changed = _back_to_start_block(unusual & (pos - began >= P), began)
-    flag = deviation_flags(z, up, down, threshold, cusum_threshold) & ~warm
-    with np.errstate(all='ignore'): unit = pd.DataFrame(np.where(np.abs(z) > 1e-9, np.abs(X - expected) / np.abs(z), np.nan)).ffill().to_numpy()
-    return dict(expected=expected, z=z, up=up, down=down, flag=flag, warm=warm, since=_since_block(up, down, cusum_threshold),
-                unit=np.where(warm, np.nan, unit))
-
-def _cusum_block(z: np.ndarray, slack: float, clip: float=4.0, cap: float=np.inf) -> tuple[np.ndarray, np.ndarray]:
-    "`cusum` down each column."
-    zc = np.clip(z, -clip, clip)
-    up, down = np.zeros_like(zc), np.zeros_like(zc)
-    u, d = np.zeros(zc.shape[1]), np.zeros(zc.shape[1])
-    for i in range(len(zc)):
-        u = np.minimum(cap, np.maximum(0.0, u + zc[i] - slack)); d = np.minimum(cap, np.maximum(0.0, d - zc[i] - slack))
-        up[i], down[i] = u, d
-    return up, down
-
-def _since_block(up: np.ndarray, down: np.ndarray, cusum_threshold: float) -> np.ndarray:
-    "`since` down each column."
-    pos = np.broadcast_to(np.arange(len(up))[:, None], up.shape)
-    start = lambda s: np.maximum.accumulate(np.where(s == 0, pos, -1), axis=0) + 1
-    return np.where(up > cusum_threshold, start(up), np.where(down > cusum_threshold, start(down), pos))
-
-def _back_to_start_block(flag: np.ndarray, began: np.ndarray) -> np.ndarray:
-    "`back_to_start` down each column."
-    out = flag.copy()
-    for t, n in zip(*np.nonzero(flag & (began < np.arange(len(flag))[:, None]))): out[max(0, began[t, n]):t, n] = True
-    return out
-
 def deviations_many(series: dict, cycles: int=4, threshold: float=10.0, cusum_threshold: float=10.0, slack: float=1.0,
                     tail_quantile: float=0.9, tail_margin: float=4.0) -> dict:
     "`{key: deviations(...)}` of many cost series (`{key: pd.Series indexed by time}`), computed a calendar at a time: series that end on the same step share one pass."
+    args = (cycles, threshold, cusum_threshold, slack, tail_quantile, tail_margin)
     groups = {}
     for k, s in series.items():
         step = s.index[1] - s.index[0] if len(s) > 1 else pd.Timedelta('1D')
@@ -227,15 +168,15 @@ def deviations_many(series: dict, cycles: int=4, threshold: float=10.0, cusum_th
         T = max(len(series[k]) for k in keys)
         index = pd.date_range(end=end, periods=T, freq=step)
         odd = [k for k in keys if not series[k].index.equals(index[T - len(series[k]):])]   # not on the calendar (irregular steps): alone
-        for k in odd: out[k] = deviations(series[k].to_numpy(float), series[k].index, cycles, threshold, cusum_threshold, slack, tail_quantile, tail_margin)
+        for k in odd: out[k] = deviations(series[k].to_numpy(float), series[k].index, *args)
         keys = [k for k in keys if k not in set(odd)]
         if not keys: continue
-        X = np.full((T, len(keys)), np.nan)
+        X = np.full((T, len(keys)), np.nan)                                 # a column per series, NaN before its first step
         start = np.array([T - len(series[k]) for k in keys])
         for n, k in enumerate(keys): X[start[n]:, n] = series[k].to_numpy(float)
-        b = _deviations_block(X, index, start, cycles, threshold, cusum_threshold, slack, tail_quantile, tail_margin)
+        b = _deviations(X, index, *args, start=start)
         for n, k in enumerate(keys):
-            cols = {c: b[c][start[n]:, n] for c in ('expected', 'z', 'up', 'down', 'flag', 'warm', 'since', 'unit')}
+            cols = {c: v[start[n]:, n] for c, v in b.items()}
             cols['since'] = cols['since'] - start[n]
             out[k] = pd.DataFrame(cols, index=series[k].index)
     return out

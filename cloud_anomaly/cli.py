@@ -258,11 +258,11 @@ def history_cli(
     verbose: store_true=False,   # more messages
 ) -> bool:
     "List the anomalies of a monitoring store with their verdicts, newest first."
-    from cloud_anomaly.store import history, known_customer
+    from cloud_anomaly.store import history, known_customer, trained_customers
     from cloud_anomaly.output import money, short_id
     with _store(store) as st:
         if customer_id is not None and not known_customer(st, customer_id):
-            n = st.db.execute('SELECT count(DISTINCT customer_id) FROM models WHERE customer_id IS NOT NULL').fetchone()[0]
+            n = trained_customers(st)
             raise CloudAnomalyError(f"customer {customer_id.strip()} is not in the store at {st.path} ({n} customer{'s' * (n != 1)} trained); "
                                     "check the id, or train it with `cloud-anomaly train`")
         h, rev = history(st, customer_id, since, until, verdict), st.revisions(customer_id)

@@ -171,7 +171,6 @@ def group_anomalies(customer_id, strong: pd.DataFrame, last: dict|None=None, pla
             if not cur['touched']: cur['touched'] = True; out.append(cur)
             continue
         p = planned.get(r.date.day)
-        if cur is not None and since <= pd.Timestamp(cur['end_date']): since = r.date   # never back into the anomaly before it
         sustained = since < r.date                                           # a change that began before it was flagged
         cur = {'anomaly_id': None, 'customer_id': str(customer_id), 'start_date': since,
                'end_date': r.date, 'peak_date': r.date,
@@ -350,12 +349,11 @@ def _alert(store: Store, cfg: Config, notify: bool) -> tuple[pd.DataFrame, bool]
 def restated(store: Store, customer_id: str, series: pd.DataFrame, config: Config):
     "The first of the customer's last `rescan_days` scored days whose cost in `series` is not the cost it was scored with (a late or restated day), or None."
     if not len(series): return None
-    since = day_key(series.index[-1] - pd.Timedelta(days=config.monitor.rescan_days))
-    old = store.db.execute('SELECT date, cost FROM scored_days WHERE customer_id = ? AND date >= ?', (str(customer_id), since)).fetchall()
-    if not old: return None
-    dates = pd.to_datetime([d for d, _ in old])
+    old = store.scored_costs(customer_id, since=series.index[-1] - pd.Timedelta(days=config.monitor.rescan_days))
+    if not len(old): return None
+    dates = pd.DatetimeIndex(old.index)
     now = series.cost.reindex(dates).to_numpy(float)
-    moved = ~np.isclose(now, np.array([c for _, c in old], dtype=float), rtol=1e-6, atol=1e-6) & np.isfinite(now)
+    moved = ~np.isclose(now, old.to_numpy(float), rtol=1e-6, atol=1e-6) & np.isfinite(now)
     return dates[moved].min() if moved.any() else None
 
 def _plan(store: Store, series: dict, models: _Models, cfg: Config, bulk) -> list[tuple]:

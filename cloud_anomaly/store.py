@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 # %% auto #0
 __all__ = ['log', 'MIGRATIONS', 'SCHEMA_VERSION', 'VERDICTS', 'HISTORY_COLUMNS', 'SCORED_COLUMNS', 'StoreError', 'StoreBusy',
            'now_utc', 'day_key', 'Store', 'run_lock', 'start_run', 'finish_run', 'new_model_path', 'clean_models',
-           'record_feedback', 'history', 'known_customer']
+           'record_feedback', 'history', 'trained_customers', 'known_customer']
 
 # %% ../nbs/06c_store.ipynb #80de871d
 MIGRATIONS = [
@@ -227,6 +227,10 @@ def history(store: Store, customer_id=None, since=None, until=None, verdict: str
     sql = f"SELECT {', '.join(HISTORY_COLUMNS)} FROM anomalies {'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY start_date DESC, customer_id"
     return store.query(sql, params)
 
+def trained_customers(store: Store) -> int:
+    "How many customers have a model in the store."
+    return store.db.execute('SELECT count(DISTINCT customer_id) FROM models WHERE customer_id IS NOT NULL').fetchone()[0]
+
 def known_customer(store: Store, customer_id) -> bool:
     "Whether the store has trained or scored `customer_id` (a clear message beats an empty list for a mistyped id)."
     cid = str(customer_id).strip()
@@ -344,6 +348,14 @@ def revisions(self: Store, customer_id=None) -> pd.DataFrame:
                    + ('WHERE ' + ' AND '.join(where) if where else '') + " ORDER BY customer_id, date, run_id", params)
     for c in ('old_strong', 'new_strong', 'was_provisional'): t[c] = t[c].astype(bool)
     return t
+
+@patch
+def scored_costs(self: Store, customer_id, since) -> pd.Series:
+    "The cost each of the customer's days from `since` on was scored with (index: the day), for spotting restated days."
+    rows = self.db.execute('SELECT date, cost FROM scored_days WHERE customer_id = ? AND date >= ? ORDER BY date',
+                           (str(customer_id), day_key(since))).fetchall()
+    return pd.Series([c for _, c in rows], index=pd.to_datetime([d for d, _ in rows]), dtype=float)
+
 
 # %% ../nbs/06c_store.ipynb #76810edc
 @patch
