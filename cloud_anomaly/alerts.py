@@ -4,18 +4,21 @@
 
 # %% ../nbs/06a_alerts.ipynb #2e500d1c
 from __future__ import annotations
-import json, logging, smtplib, urllib.error, urllib.request
+import fnmatch, json, logging, os, smtplib, urllib.error, urllib.request
+from dataclasses import dataclass, replace
 from email.message import EmailMessage
 from pathlib import Path
 import pandas as pd
-from .config import AlertConfig, CloudAnomalyError
+import numpy as np
+from .config import AlertConfig, CloudAnomalyError, ConfigError
 from .output import money, when
 
 log = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'AlertError', 'select_alerts', 'alert_lines', 'summary_line', 'slack_payload', 'email_message', 'send_slack',
-           'send_email', 'notify']
+__all__ = ['log', 'VERDICT_HINT', 'DIGEST_DAYS', 'AlertError', 'select_alerts', 'alert_lines', 'summary_line', 'slack_payload',
+           'email_message', 'send_slack', 'send_email', 'Destination', 'destinations', 'route_table', 'route_of',
+           'customer_tags', 'notify', 'digests']
 
 # %% ../nbs/06a_alerts.ipynb #ca237496
 class AlertError(CloudAnomalyError):
@@ -30,9 +33,16 @@ def select_alerts(explained: pd.DataFrame, cfg: AlertConfig) -> pd.DataFrame:
 
 # %% ../nbs/06a_alerts.ipynb #895f0d8a
 def alert_lines(alerts: pd.DataFrame) -> list[str]:
-    "One line per alert."
-    return [f"customer {r.customer_id}, {when(r.date)}: {money(r.cost)} vs {money(r.expected_cost)} expected "
-            f"({'+' if r.impact >= 0 else ''}{money(r.impact)} at stake) - {r.explanation}" for r in alerts.itertuples()]
+    "One line per alert; with the anomaly's store id (`#12`) when it has one, which `cloud-anomaly feedback` takes."
+    ids = alerts.anomaly_id.tolist() if 'anomaly_id' in alerts else [None] * len(alerts)
+    return [f"{'' if i is None or pd.isna(i) else f'#{int(i)} '}customer {r.customer_id}, {when(r.date)}: {money(r.cost)} vs {money(r.expected_cost)} expected "
+            f"({'+' if r.impact >= 0 else ''}{money(r.impact)} at stake) - {r.explanation}" for i, r in zip(ids, alerts.itertuples())]
+
+VERDICT_HINT = "verdict: cloud-anomaly feedback ID --verdict real|false_positive|planned (or --customer-id C --date D instead of the ID)"
+
+def _with_hint(lines: list[str], alerts: pd.DataFrame) -> list[str]:
+    "The alert lines, and how to give a verdict when the alerts have store ids."
+    return lines + ([VERDICT_HINT] if 'anomaly_id' in alerts and alerts.anomaly_id.notna().any() else [])
 
 def summary_line(alerts: pd.DataFrame, title: str='cloud-anomaly') -> str:
     "'cloud-anomaly: 2 anomalies, $4,573 at stake'."
@@ -40,17 +50,17 @@ def summary_line(alerts: pd.DataFrame, title: str='cloud-anomaly') -> str:
 
 def slack_payload(alerts: pd.DataFrame, title: str='cloud-anomaly') -> dict:
     "The JSON body for a Slack-compatible incoming webhook."
-    head = summary_line(alerts, title)
-    return {'text': head + '\n' + '\n'.join(f"- {l}" for l in alert_lines(alerts)),
+    head, lines = summary_line(alerts, title), _with_hint([f"- {l}" for l in alert_lines(alerts)], alerts)
+    return {'text': head + '\n' + '\n'.join(lines),
             'blocks': [{'type': 'header', 'text': {'type': 'plain_text', 'text': head[:150]}},
-                       {'type': 'section', 'text': {'type': 'mrkdwn', 'text': '\n'.join(f"- {l}" for l in alert_lines(alerts))[:2900]}}]}
+                       {'type': 'section', 'text': {'type': 'mrkdwn', 'text': '\n'.join(lines)[:2900]}}]}
 
 def email_message(alerts: pd.DataFrame, cfg: AlertConfig, plot: str|Path|None=None, title: str='cloud-anomaly') -> EmailMessage:
     "An email with the alerts as text and HTML, and the plot attached when given."
     import html
     msg = EmailMessage()
     msg['Subject'], msg['From'], msg['To'] = summary_line(alerts, title), cfg.email_from, ', '.join(cfg.email_to)
-    lines = alert_lines(alerts)
+    lines = _with_hint(alert_lines(alerts), alerts)
     msg.set_content(summary_line(alerts, title) + '\n\n' + '\n'.join(lines) + '\n')
     rows = ''.join(f"<li>{html.escape(l)}</li>" for l in lines)
     msg.add_alternative(f"<p><b>{html.escape(summary_line(alerts, title))}</b></p><ul>{rows}</ul>", subtype='html')
@@ -77,18 +87,104 @@ def send_email(msg: EmailMessage, cfg: AlertConfig):
             s.send_message(msg)
     except (smtplib.SMTPException, OSError) as e: raise AlertError(f"SMTP {cfg.smtp_host}:{cfg.smtp_port} failed ({type(e).__name__}: {e})") from None
 
-def notify(explained: pd.DataFrame, cfg: AlertConfig, plot: str|Path|None=None, title: str='cloud-anomaly') -> list[dict]:
-    "Send the alerts worth sending to every configured channel; one dict per channel: channel, sent, alerts, error."
-    alerts = select_alerts(explained, cfg)
+def _send(alerts: pd.DataFrame, cfg: AlertConfig, plot=None, title: str='cloud-anomaly', destination: str='default') -> list[dict]:
+    "Send `alerts` to each channel of `cfg`; one dict per channel: destination, channel, sent, alerts, ids, at_stake, error."
     report = []
+    ids = [int(i) for i in alerts.anomaly_id.dropna()] if 'anomaly_id' in alerts else []
     for ch in cfg.channels:
-        r = {'channel': ch, 'sent': False, 'alerts': len(alerts), 'error': ''}
+        r = {'destination': destination, 'channel': ch, 'sent': False, 'alerts': len(alerts), 'ids': ids,
+             'at_stake': float(alerts.impact.abs().sum()) if len(alerts) else 0.0, 'error': ''}
         if not len(alerts): r['error'] = 'nothing above the thresholds'; report.append(r); continue
         try:
             if ch == 'slack': send_slack(cfg.slack_webhook_url, slack_payload(alerts, title), cfg.timeout)
             else: send_email(email_message(alerts, cfg, plot, title), cfg)
             r['sent'] = True
         except AlertError as e:
-            r['error'] = str(e); log.error("alert by %s failed: %s", ch, e)
+            r['error'] = str(e); log.error("alert to %s by %s failed: %s", destination, ch, e)
         report.append(r)
+    return report
+
+# %% ../nbs/06a_alerts.ipynb #70c32544
+@dataclass
+class Destination:
+    "Where a team's alerts go: `cfg` is a copy of [alerts] with the team's own webhook and recipients; `cadence` how often."
+    name: str
+    cfg: AlertConfig
+    cadence: str = 'immediate'
+
+def destinations(cfg: AlertConfig) -> dict[str, Destination]:
+    "The channels alerts can go to: 'default' (the webhook and email of [alerts]) and each of `cfg.destinations`."
+    out = {'default': Destination('default', cfg, cfg.cadence)}
+    for name, d in cfg.destinations.items():
+        env, to = d.get('slack_webhook_env'), list(d.get('email_to', []))
+        url = (os.environ.get(env) or None) if env else None
+        if env and not url: log.warning("alerts.destinations.%s: environment variable %s is not set; no webhook for it", name, env)
+        out[name] = Destination(name, replace(cfg, slack_webhook_url=url, email_to=to, smtp_host=cfg.smtp_host if to else None,
+                                              destinations={}, routes=[], routes_file=None), d.get('cadence', 'immediate'))
+    return out
+
+def route_table(cfg: AlertConfig) -> list[tuple[str, str]]:
+    "The routes in order, `(match, destination)`: those of the config, then the rows of `routes_file`."
+    from cloud_anomaly.config import route_pattern_ok
+    rows = [(r['match'].strip(), r['to'].strip()) for r in cfg.routes]
+    if cfg.routes_file:
+        p = Path(cfg.routes_file)
+        if not p.is_file(): raise ConfigError(f"alerts.routes_file {p} does not exist")
+        t = pd.read_csv(p, dtype=str, skipinitialspace=True).fillna('')
+        if not {'match', 'to'} <= set(t.columns): raise ConfigError(f"{p} needs the columns match,to; it has {list(t.columns)}")
+        for n, (m, to) in enumerate(zip(t['match'].str.strip(), t['to'].str.strip()), start=2):
+            if not route_pattern_ok(m): raise ConfigError(f"{p} row {n}: match must be 'customer=PATTERN' or 'tag:KEY=PATTERN', got {m!r}")
+            if to not in cfg.destinations and to != 'default': raise ConfigError(f"{p} row {n}: {to!r} is not one of alerts.destinations {sorted(cfg.destinations)}")
+            rows.append((m, to))
+    return rows
+
+def route_of(customer_id, tags: dict, table: list[tuple[str, str]]) -> str:
+    "The destination of a customer's anomalies: the first route of `table` it matches (by id or by one of its `tags`), else 'default'."
+    cid = str(customer_id).split(' / ')[0]                 # a scoped series goes where its customer goes
+    for match, to in table:
+        key, _, pat = match.partition('=')
+        key, pat = key.strip(), pat.strip()
+        value = cid if key == 'customer' else tags.get(key[4:])
+        if value is not None and fnmatch.fnmatchcase(str(value), pat): return to
+    return 'default'
+
+def customer_tags(frame: pd.DataFrame, customer_column: str, cost_column: str) -> dict[str, dict]:
+    "{customer: {tag key: the value that carries most of its spend}} from the `tag:KEY` columns of a loaded billing frame."
+    cols = [c for c in frame.columns if str(c).startswith('tag:')]
+    out: dict[str, dict] = {}
+    for c in cols:
+        spend = frame.assign(_abs=frame[cost_column].abs()).groupby([frame[customer_column].astype(str), c])['_abs'].sum()
+        for (cid, value) in spend.groupby(level=0).idxmax(): out.setdefault(cid, {})[c[4:]] = value
+    return out
+
+# %% ../nbs/06a_alerts.ipynb #56447744
+def notify(explained: pd.DataFrame, cfg: AlertConfig, plot: str|Path|None=None, title: str='cloud-anomaly',
+           tags: dict|None=None, cadences=None) -> list[dict]:
+    "Send the alerts worth sending, each to its route's destination (`tags`: {customer: {key: value}}); only destinations of `cadences` (None: all). One dict per destination and channel."
+    alerts = select_alerts(explained, cfg)
+    table = route_table(cfg)
+    to = np.array([route_of(c, (tags or {}).get(str(c).split(' / ')[0], {}), table) for c in alerts.customer_id], dtype=object)
+    report = []
+    for name, dest in destinations(cfg).items():
+        if cadences is not None and dest.cadence not in cadences: continue
+        mine = alerts[to == name] if len(alerts) else alerts
+        if name != 'default' and not len(mine): continue               # a team with nothing today hears nothing
+        report += _send(mine, dest.cfg, plot, title if name == 'default' else f"{title} for {name}", name)
+    return report
+
+DIGEST_DAYS = {'daily': 1, 'weekly': 7}
+
+def digests(open_anomalies: pd.DataFrame, cfg: AlertConfig, day, last_sent: dict, tags: dict|None=None, title: str='cloud-anomaly') -> list[dict]:
+    "Send each digest destination due on `day` (a day or a week after `last_sent[name]`) one message: its open anomalies (worth an alert) still going on in its period, with the money at stake."
+    day, table = pd.Timestamp(day), route_table(cfg)
+    a = select_alerts(open_anomalies, cfg)
+    to = np.array([route_of(c, (tags or {}).get(str(c).split(' / ')[0], {}), table) for c in a.customer_id], dtype=object)
+    report = []
+    for name, dest in destinations(cfg).items():
+        if dest.cadence == 'immediate': continue
+        period = pd.Timedelta(days=DIGEST_DAYS[dest.cadence])
+        if last_sent.get(name) is not None and day - pd.Timestamp(last_sent[name]) < period: continue   # not due yet
+        mine = a[(to == name) & (pd.to_datetime(a.end_date) > day - period).to_numpy()] if len(a) else a
+        if not len(mine): continue
+        report += [r | {'cadence': dest.cadence} for r in _send(mine, dest.cfg, None, f"{title} {dest.cadence} digest ({when(day)})", name)]
     return report

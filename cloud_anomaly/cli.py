@@ -16,8 +16,8 @@ log = logging.getLogger('cloud_anomaly')
 
 # %% auto #0
 __all__ = ['log', 'COMMANDS', 'cloud_anomaly_cli', 'make_config', 'customer_list', 'require_channel', 'cli_parser', 'report_head',
-           'format_report', 'run_notes', 'train_cli', 'monitor_cli', 'monitor_report', 'feedback_cli', 'history_cli',
-           'quiet_native_stderr', 'run_cli', 'main']
+           'format_report', 'run_notes', 'train_cli', 'monitor_cli', 'delivery_line', 'monitor_report', 'feedback_cli',
+           'history_cli', 'report_cli', 'quiet_native_stderr', 'run_cli', 'main']
 
 # %% ../nbs/07_cli.ipynb #6aadc5d0
 def cloud_anomaly_cli(
@@ -32,6 +32,7 @@ def cloud_anomaly_cli(
     scope: str=None,             # series watched, comma-separated: 'customer' (each total) and/or breakdown columns, e.g. 'customer,service' (default: data.scope)
     use_llm_api: store_true=False, # let Gemini write the explanations (needs GEMINI_API_KEY)
     notify: store_true=False,    # send the strong anomalies to the [alerts] channels (SLACK_WEBHOOK_URL, email)
+    report: str=None,            # also write the run's report: a page that opens offline (.html) or its content as JSON (.json)
     verbose: store_true=False, # log progress and TensorFlow's own messages
 ):
     "Detect the cost anomalies of one customer, a list or all of them, and print the strong ones with explanations."
@@ -67,11 +68,16 @@ def cloud_anomaly_cli(
     for line in run_notes(res, cfg): print(line)
     if save_plot: print(f"plot{'s' if many else ''} saved to {save_plot}")
     if output: print(f"result table saved to {output}")
+    if report:
+        from cloud_anomaly.report import report_from_run, write_report
+        write_report(report_from_run(res.table, res.anomalies, res.kind), report); print(f"report saved to {report}")
     delivered = True
     if notify:                                   # after the results are on disk: a failed delivery loses nothing
         from cloud_anomaly.alerts import notify as send
-        for r in send(explained, cfg.alerts, plot=None if many else save_plot):
-            print(f"alert by {r['channel']}: " + (f"sent {r['alerts']} anomalies" if r['sent'] else f"not sent ({r['error']})"))
+        from cloud_anomaly.alerts import customer_tags
+        tags = customer_tags(res.frame, cfg.data.customer_column, cfg.data.cost_column) if res.frame is not None else {}
+        for r in send(explained, cfg.alerts, plot=None if many else save_plot, tags=tags):
+            print(delivery_line(r))
             delivered &= r['sent'] or r['error'] == 'nothing above the thresholds'
     return anomaly_df, explained, delivered
 
@@ -101,7 +107,7 @@ def cli_parser(func, prog: str, positional=(), epilog: str|None=None, usage: str
     p = argparse.ArgumentParser(prog=prog, description=func.__doc__, epilog=epilog, usage=usage, formatter_class=argparse.RawDescriptionHelpFormatter)
     for name, d in docments(func, full=True, returns=False).items():
         flag = '--' + name.replace('_', '-')
-        if name in positional: p.add_argument(name, metavar=name.upper().replace('_', '-'), help=d.docment)
+        if name in positional: p.add_argument(name, metavar=name.upper().replace('_', '-'), help=d.docment, nargs='?' if d.default is None else None)
         elif d.anno is store_true or d.anno == 'store_true': p.add_argument(flag, dest=name, action='store_true', help=d.docment)
         else: p.add_argument(flag, dest=name, default=d.default, metavar=name.upper().replace('_', '-'), help=d.docment)
     return p
@@ -161,6 +167,14 @@ def _monitor_input(cfg: Config, data_file, use_mock_data):
     if data_file is not None: return pipe.load_data(data_file=data_file)
     return pipe.load_data(pipe.mock_frame())
 
+def _known(st, customer_id: str):
+    "Stop with a clear message when the store does not know `customer_id` (a mistyped id should not read as 'no anomalies')."
+    from cloud_anomaly.store import known_customer, trained_customers
+    if not known_customer(st, customer_id):
+        n = trained_customers(st)
+        raise CloudAnomalyError(f"customer {customer_id.strip()} is not in the store at {st.path} ({n} customer{'s' * (n != 1)} trained); "
+                                "check the id, or train it with `cloud-anomaly train`")
+
 def _store(path, create: bool=False):
     if not path: raise CloudAnomalyError("give the store folder with --store PATH")
     from cloud_anomaly.store import Store
@@ -215,35 +229,53 @@ def monitor_cli(
         atomic_write(output, lambda p: rep.scored.to_csv(p, index=False)); print(f"days scored saved to {output}")
     return rep.delivered
 
+def delivery_line(r: dict) -> str:
+    "'alert to payments by slack: sent 2 anomalies' (the default channel without 'to ...'; a digest says so)."
+    to = '' if r['destination'] == 'default' else f" to {r['destination']}"
+    what = f"{r['cadence']} digest" if r.get('cadence') else 'alert'
+    n = r['alerts']
+    return f"{what}{to} by {r['channel']}: " + (f"sent {n} anomal{'y' if n == 1 else 'ies'}" if r['sent'] else f"not sent ({r['error']})")
+
 def monitor_report(rep) -> str:
     "The morning report of a monitor run: what was scored, new anomalies with their ids, suppressed ones, retrained models."
-    from cloud_anomaly.output import money, when
+    from cloud_anomaly.output import money, when, short_id
     t = rep.scored
     span = f" ({when(t.date.min())}{'' if t.date.min() == t.date.max() else ' to ' + when(t.date.max())})" if len(t) else ''
     lines = [f"monitor: {t.customer_id.nunique() if len(t) else 0} customers, {len(t)} new days scored{span}, "
              f"{len(rep.alerts)} new anomal{'y' if len(rep.alerts) == 1 else 'ies'}, {len(rep.suppressed)} suppressed, "
              f"{len(rep.retrained)} model{'' if len(rep.retrained) == 1 else 's'} (re)trained"]
     if len(rep.alerts):
-        a = rep.alerts.assign(id=rep.alerts.anomaly_id, date=rep.alerts.date.map(when), cost=rep.alerts.cost.map(money),
-                              expected=rep.alerts.expected_cost.map(money), at_stake=rep.alerts.impact.map(money))
-        lines.append(a[['id', 'customer_id', 'date', 'cost', 'expected', 'at_stake', 'explanation']].to_string(index=False, justify='left'))
-        lines.append("mark one with: cloud-anomaly feedback ID --verdict real|false_positive|planned --store ...")
+        a = rep.alerts                                                     # at stake: the whole anomaly; cost and expected: its peak day
+        a = a.assign(id=a.anomaly_id, customer_id=a.customer_id.map(short_id), at_stake=a.impact.map(money),
+                     days=[s if s == e else f"{s} to {e}" for s, e in zip(a.start_date, a.end_date)],
+                     peak_day=[f"{money(c)} vs {money(x)} on {when(d)}" for c, x, d in zip(a.cost, a.expected_cost, a.date)])
+        lines.append(a[['id', 'customer_id', 'days', 'at_stake', 'peak_day', 'explanation']].rename(columns={'peak_day': 'peak day: cost vs expected'})
+                     .to_string(index=False, justify='left'))
+        lines.append("mark one with: cloud-anomaly feedback ID --verdict real|false_positive|planned --store ... "
+                     "(or --customer-id C --date D instead of the ID)")
+    lines += [delivery_line(r) for r in rep.deliveries]
     lines += [f"suppressed: anomaly {r.anomaly_id}, customer {r.customer_id} on {r.start_date} ({r.suppressed_by})" for r in rep.suppressed.itertuples()]
     lines += [f"model for customer {r.customer_id} from {when(r.date)}: {r.reason}" for r in rep.retrained.itertuples()]
     lines += [f"skipped customer {c}: {r}" for c, r in rep.skipped.items()]
     return '\n'.join(lines)
 
 def feedback_cli(
-    anomaly_id: str=None,        # the anomaly's id (the ID column of `monitor` and `history`)
+    anomaly_id: str=None,        # the anomaly's id (the ID column of `monitor` and `history`, '#12' in alerts)
     verdict: str=None,           # real, false_positive or planned
     store: str=None,             # folder of the monitoring store
+    customer_id: str=None,       # instead of the id: the customer named in the alert ...
+    date: str=None,              # ... and a day of its anomaly
     note: str=None,              # a free-text note kept with the verdict
     verbose: store_true=False,   # more messages
 ) -> bool:
     "Record your verdict on an anomaly; false positives and planned events are left out of training, and planned ones stop alerting when they recur."
     if verdict is None: raise CloudAnomalyError("give --verdict real, false_positive or planned")
-    from cloud_anomaly.store import record_feedback
-    with _store(store) as st: a = record_feedback(st, anomaly_id, verdict, note)
+    from cloud_anomaly.store import record_feedback, anomaly_on
+    if anomaly_id is None and (customer_id is None or date is None):
+        raise CloudAnomalyError("name the anomaly: its ID (as in `history` and the alerts), or --customer-id and --date")
+    with _store(store) as st:
+        if anomaly_id is None: anomaly_id = anomaly_on(st, customer_id, date)
+        a = record_feedback(st, str(anomaly_id).lstrip('#'), verdict, note)
     print(f"anomaly {a['anomaly_id']} (customer {a['customer_id']}, {a['start_date']}"
           f"{'' if a['end_date'] == a['start_date'] else ' to ' + a['end_date']}): {verdict}")
     return True
@@ -258,13 +290,10 @@ def history_cli(
     verbose: store_true=False,   # more messages
 ) -> bool:
     "List the anomalies of a monitoring store with their verdicts, newest first."
-    from cloud_anomaly.store import history, known_customer, trained_customers
+    from cloud_anomaly.store import history
     from cloud_anomaly.output import money, short_id
     with _store(store) as st:
-        if customer_id is not None and not known_customer(st, customer_id):
-            n = trained_customers(st)
-            raise CloudAnomalyError(f"customer {customer_id.strip()} is not in the store at {st.path} ({n} customer{'s' * (n != 1)} trained); "
-                                    "check the id, or train it with `cloud-anomaly train`")
+        if customer_id is not None: _known(st, customer_id)
         h, rev = history(st, customer_id, since, until, verdict), st.revisions(customer_id)
     if output:
         from cloud_anomaly.output import atomic_write
@@ -283,7 +312,31 @@ def history_cli(
         print(r[['customer_id', 'date', 'was', 'cost', 'verdict', 'run_id']].to_string(index=False, justify='left'))
     return True
 
-COMMANDS = {'train': (train_cli, ()), 'monitor': (monitor_cli, ()), 'feedback': (feedback_cli, ('anomaly_id',)), 'history': (history_cli, ())}
+def report_cli(
+    store: str=None,             # folder of the monitoring store
+    output: str=None,            # the file to write: report.html (one page that opens offline) or report.json
+    format: str=None,            # html or json (default: from the output's suffix; html)
+    days: str='90',              # the last this many days the store scored
+    customer_id: str=None,       # only this customer
+    verbose: store_true=False,   # more messages
+) -> bool:
+    "Write the report of a monitoring store: the portfolio at a glance, the weekly trend, the anomalies ranked by money at stake with a chart each."
+    if not output: raise CloudAnomalyError("give the file to write with --output report.html (or report.json)")
+    if not str(days).isdigit() or int(days) < 1: raise CloudAnomalyError(f"--days must be a whole number of days, got {days!r}")
+    from cloud_anomaly.report import report_from_store, write_report
+    from cloud_anomaly.output import money
+    with _store(store) as st:
+        if customer_id is not None: _known(st, customer_id)
+        rep = report_from_store(st, int(days), customer_id.strip() if customer_id else None)
+    write_report(rep, output, format)
+    s = rep['summary']
+    print(f"report of {rep['period']['first_day']} to {rep['period']['last_day']}: {s['customers']} customer{'s' * (s['customers'] != 1)}, "
+          f"{s['open_anomalies']} open anomal{'y' if s['open_anomalies'] == 1 else 'ies'} of {s['anomalies']}, "
+          f"{money(s['open_money_at_stake'])} at stake in open ones; saved to {output}")
+    return True
+
+COMMANDS = {'train': (train_cli, ()), 'monitor': (monitor_cli, ()), 'feedback': (feedback_cli, ('anomaly_id',)), 'history': (history_cli, ()),
+            'report': (report_cli, ())}
 
 # %% ../nbs/07_cli.ipynb #8fe143a6
 @contextlib.contextmanager
@@ -323,7 +376,7 @@ def run_cli(argv: list[str]|None=None) -> int:
         parser, argv = cli_parser(func, f'cloud-anomaly {name}', positional), argv[1:]
     else:
         func = cloud_anomaly_cli
-        parser = cli_parser(func, 'cloud-anomaly', epilog="daily monitoring with a store: cloud-anomaly {train,monitor,feedback,history} --help",
+        parser = cli_parser(func, 'cloud-anomaly', epilog=f"daily monitoring with a store: cloud-anomaly {{{','.join(COMMANDS)}}} --help",
                             usage=f"cloud-anomaly [OPTIONS]   (one run: a customer, a list or all)\n       cloud-anomaly {{{','.join(COMMANDS)}}} [OPTIONS]   (daily monitoring with a store)")
     try: args = parser.parse_args(argv)
     except SystemExit as e: return int(e.code or 0)

@@ -11,7 +11,7 @@ from typing import Any
 
 # %% auto #0
 __all__ = ['METHODS', 'INPUT_FORMATS', 'PRESETS', 'CloudAnomalyError', 'ConfigError', 'ModelConfig', 'DetectionConfig',
-           'LLMConfig', 'DataConfig', 'AlertConfig', 'MonitorConfig', 'Config']
+           'LLMConfig', 'DataConfig', 'route_pattern_ok', 'AlertConfig', 'MonitorConfig', 'Config']
 
 # %% ../nbs/00_config.ipynb #a67a14af
 class CloudAnomalyError(Exception):
@@ -212,6 +212,11 @@ class DataConfig(_Validated):
 # %% ../nbs/00_config.ipynb #7bf0b615
 def _env_list(name: str) -> list: return [x.strip() for x in os.environ.get(name, '').split(',') if x.strip()]
 
+def route_pattern_ok(match) -> bool:
+    "Whether a route's `match` reads 'customer=PATTERN' or 'tag:KEY=PATTERN' (PATTERN: an id or tag value, `*` and `?` as wildcards)."
+    key, eq, pat = str(match).partition('=')
+    return bool(eq and pat.strip() and (key.strip() == 'customer' or (key.strip().startswith('tag:') and len(key.strip()) > 4)))
+
 @dataclass
 class AlertConfig(_Validated):
     "Where and when to send alerts: a Slack-compatible incoming webhook and/or email over SMTP."
@@ -226,6 +231,10 @@ class AlertConfig(_Validated):
     min_impact: float = 100.0           # alert only when |cost - expected| is at least this much money
     min_pct: float = 0.2                # ... and at least this share of the expected cost
     timeout: float = 10.0               # seconds for one delivery
+    cadence: str = 'immediate'          # the default channel above: 'immediate', or a 'daily' or 'weekly' digest (digests: `monitor` only)
+    destinations: dict = field(default_factory=dict)   # team channels: {name: {slack_webhook_env = 'ENV_VAR', email_to = [...], cadence = ...}}
+    routes: list = field(default_factory=list)         # [{match = 'customer=12*' or 'tag:team=payments', to = name}]: first match wins, the rest go to the default channel
+    routes_file: str|None = None        # a CSV with columns match,to: more routes, after those of `routes`
 
     def validate(self):
         _check(_is_int(self.smtp_port) and 0 < self.smtp_port < 65536, f"alerts.smtp_port must be a port number, got {self.smtp_port!r}")
@@ -234,6 +243,20 @@ class AlertConfig(_Validated):
         _check(_is_num(self.timeout) and self.timeout > 0, f"alerts.timeout must be > 0, got {self.timeout!r}")
         _check(isinstance(self.email_to, (list, tuple)), f"alerts.email_to must be a list of addresses, got {self.email_to!r}")
         _check(not (self.smtp_host and not self.email_to), "alerts: smtp_host is set but email_to is empty")
+        cadences = ('immediate', 'daily', 'weekly')
+        _check(self.cadence in cadences, f"alerts.cadence must be one of {cadences}, got {self.cadence!r}")
+        _check(isinstance(self.destinations, dict), f"alerts.destinations must be a table of named channels, got {self.destinations!r}")
+        for name, d in self.destinations.items():
+            _check(isinstance(d, dict) and set(d) <= {'slack_webhook_env', 'email_to', 'cadence'},
+                   f"alerts.destinations.{name} takes slack_webhook_env (the name of an environment variable), email_to and cadence; got {d!r}")
+            _check(d.get('cadence', 'immediate') in cadences, f"alerts.destinations.{name}.cadence must be one of {cadences}, got {d.get('cadence')!r}")
+            _check(bool(d.get('slack_webhook_env') or d.get('email_to')), f"alerts.destinations.{name} needs slack_webhook_env or email_to")
+            _check(not d.get('email_to') or bool(self.smtp_host), f"alerts.destinations.{name} has email_to: set smtp_host in [alerts]")
+        _check(isinstance(self.routes, list), f"alerts.routes must be a list of {{match, to}} tables, got {self.routes!r}")
+        for r in self.routes:
+            _check(isinstance(r, dict) and set(r) == {'match', 'to'}, f"each of alerts.routes needs match and to, got {r!r}")
+            _check(route_pattern_ok(r['match']), f"alerts.routes: match must be 'customer=PATTERN' or 'tag:KEY=PATTERN', got {r['match']!r}")
+            _check(r['to'] in self.destinations or r['to'] == 'default', f"alerts.routes: {r['to']!r} is not one of alerts.destinations {sorted(self.destinations)} (or 'default')")
 
     @property
     def channels(self) -> list[str]: return [c for c, on in (('slack', self.slack_webhook_url), ('email', self.smtp_host)) if on]

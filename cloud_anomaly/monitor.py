@@ -29,7 +29,7 @@ __all__ = ['log', 'MONITOR_COLUMNS', 'rules_table', 'trailing_z', 'lookback_star
            'plot_monitoring']
 
 # %% ../nbs/06d_monitor.ipynb #695f23e3
-MONITOR_COLUMNS = ['customer_id', 'date', 'cost', 'expected_cost', 'impact', 'error', 'threshold', 'pct_change',
+MONITOR_COLUMNS = ['customer_id', 'date', 'cost', 'expected_cost', 'impact', 'expected_low', 'expected_high', 'error', 'threshold', 'pct_change',
                    'lstm_flag', 'decrease_flag', 'spike_flag', 'anomaly_score', 'is_strong', 'method', 'model', 'retrained']
 
 def rules_table(series: pd.DataFrame, days, config: Config|None=None) -> pd.DataFrame:
@@ -44,11 +44,12 @@ def rules_table(series: pd.DataFrame, days, config: Config|None=None) -> pd.Data
             med = float(np.median(prev)); scale = max(mad_scale(prev), 0.01 * abs(med), 1e-9)
             z = (cost[i] - med) / scale
             spike = bool(z > m.spike_z); strong = spike or (dec and z < -m.spike_z)
-            exp, thr, score = med, med + m.spike_z * scale, abs(z) / m.spike_z
+            exp, thr, score, low = med, med + m.spike_z * scale, abs(z) / m.spike_z, med - m.spike_z * scale
         else:
             exp = cost[i - 1] if i > 0 else np.nan
-            spike, strong, thr, score = False, dec, np.nan, float(dec)
-        rows.append({'date': series.index[i], 'cost': cost[i], 'expected_cost': exp, 'impact': cost[i] - exp, 'error': np.nan,
+            spike, strong, thr, score, low = False, dec, np.nan, float(dec), np.nan
+        rows.append({'date': series.index[i], 'cost': cost[i], 'expected_cost': exp, 'impact': cost[i] - exp,
+                     'expected_low': low, 'expected_high': thr, 'error': np.nan,
                      'threshold': thr, 'pct_change': pct[i], 'lstm_flag': False, 'decrease_flag': dec, 'spike_flag': spike,
                      'anomaly_score': score, 'is_strong': bool(strong), 'method': 'rules'})
     return pd.DataFrame(rows, columns=MONITOR_COLUMNS[1:-2])
@@ -101,7 +102,9 @@ def model_table(det: AnomalyDetector, series: pd.DataFrame, days, config: Config
     strong = j.flag.to_numpy() & ~excluded_days(j.index, exclude)            # a day judged false positive or planned is not strong again
     t = res.iloc[new]
     expected = np.where(j.known, j.expected, t.reconstruction)                 # what was known before the day; the reconstruction in the warm-up
+    known = j.known.to_numpy(bool)                                             # the band: only where the expected cost was known
     t = t.assign(expected_cost=expected, impact=t.cost.to_numpy() - expected, pct_change=pct_change(cost)[p0:p1 + 1],
+                 expected_low=np.where(known, j.low.to_numpy(), np.nan), expected_high=np.where(known, j.high.to_numpy(), np.nan),
                  decrease_flag=j.decrease.to_numpy(), anomaly_score=j.score.to_numpy(), is_strong=strong, spike_flag=False, method='model')
     return pd.concat([t.reset_index(drop=True)[MONITOR_COLUMNS[1:-2]], sustained], axis=1), drift
 
@@ -252,6 +255,7 @@ class MonitorReport:
     retrained: pd.DataFrame         # models trained by this run: customer, first day scored, reason
     skipped: dict = field(default_factory=dict)   # customers that could not be read, with the reason
     delivered: bool = True          # False when an alert channel failed
+    deliveries: list = field(default_factory=list)   # what `notify` sent: one dict per destination and channel (alerts, then digests)
 
 class _Models:
     "The store's active models: the shared networks loaded once, each customer's detector on demand."
@@ -302,7 +306,7 @@ class _BulkRecon:
 
 # %% ../nbs/06d_monitor.ipynb #50899e2a
 def _explain_new(frame: pd.DataFrame, cid: str, groups: list, cfg: Config, use_llm_api: bool) -> dict:
-    "{id(anomaly): explanation} for the anomalies of `groups` that are new, from their peak days."
+    "{id(anomaly): explanation} for the anomalies of `groups` that are new, from their peak days (their top driver goes into `driver`)."
     fresh = [g for g in groups if g['anomaly_id'] is None]
     if not fresh: return {}
     peaks = pd.DataFrame([{'customer_id': cid, 'date': g['peak_date'], 'cost': g['cost'], 'expected_cost': g['expected_cost'],
@@ -310,6 +314,7 @@ def _explain_new(frame: pd.DataFrame, cid: str, groups: list, cfg: Config, use_l
                            'lstm_flag': g['method'] == 'model', 'is_strong': True,
                            'decrease_flag': bool(g['pct_change'] <= cfg.detection.decrease_threshold)} for g in fresh])
     ex = explain_anomalies(frame, cid, peaks, cfg, use_llm_api and any(g['status'] == 'new' for g in fresh))
+    for g, d in zip(fresh, ex.driver): g['driver'] = d or None
     return {id(g): sustained_text(g['sustained']) + e for g, e in zip(fresh, ex.explanation)}
 
 def sustained_text(sustained: tuple|None) -> str:
@@ -336,15 +341,24 @@ def _write_customer(store: Store, run: int, cid: str, table: pd.DataFrame, model
         if before_commit is not None: before_commit(cid)
     return t
 
-def _alert(store: Store, cfg: Config, notify: bool) -> tuple[pd.DataFrame, bool]:
-    "Every anomaly still waiting for its alert (this run's, or one a killed run recorded): sent with `notify`, then marked alerted."
-    pending, delivered = store.anomalies_to_alert(), True
-    if notify and len(pending):
-        from cloud_anomaly.alerts import notify as send
-        for r in send(pending, cfg.alerts, title='cloud-anomaly monitor'):
+def _alert(store: Store, cfg: Config, notify: bool, frame: pd.DataFrame, run: int) -> tuple[pd.DataFrame, bool, list]:
+    "Every anomaly still waiting for its alert (this run's, or one a killed run recorded): with `notify`, sent to the immediate destinations of its route, then marked alerted; then the digests that are due. Returns (pending, delivered, what was sent)."
+    pending, delivered, sent = store.anomalies_to_alert(), True, []
+    if notify:
+        from cloud_anomaly.alerts import notify as send, digests, customer_tags
+        tags = customer_tags(frame, cfg.data.customer_column, cfg.data.cost_column)
+        day = pd.to_datetime(frame[cfg.data.date_column]).max().normalize()        # the morning's newest day
+        now = send(pending, cfg.alerts, title='cloud-anomaly monitor', tags=tags, cadences=('immediate',)) if len(pending) else []
+        due = digests(store.open_anomalies(day - pd.Timedelta(days=7)), cfg.alerts, day, store.last_digests(), tags)
+        for r in now + due:
             delivered &= r['sent'] or r['error'] == 'nothing above the thresholds'
+        for (dest, cadence), rs in itertools.groupby(sorted(now + due, key=lambda r: (r['destination'], r.get('cadence', 'immediate'))),
+                                                      key=lambda r: (r['destination'], r.get('cadence', 'immediate'))):
+            rs = list(rs)
+            if rs[0]['ids'] and all(r['sent'] for r in rs): store.add_delivery(dest, cadence, day, rs[0]['ids'], rs[0]['at_stake'], run)
+        sent = now + due
     if delivered and len(pending): store.mark_alerted(pending.anomaly_id)
-    return pending, delivered
+    return pending, delivered, sent
 
 def restated(store: Store, customer_id: str, series: pd.DataFrame, config: Config):
     "The first of the customer's last `rescan_days` scored days whose cost in `series` is not the cost it was scored with (a late or restated day), or None."
@@ -402,11 +416,11 @@ def monitor(frame: pd.DataFrame, store: Store, config: Config|None=None, custome
             scored.append(t)
             new_models = t.retrained.to_numpy() != ''
             if new_models.any(): retrained += [{'customer_id': cid, 'date': r.date, 'reason': r.retrained} for r in t[new_models].itertuples()]
-        pending, delivered = _alert(store, cfg, notify)                     # 4. alert
+        pending, delivered, sent = _alert(store, cfg, notify, frame, run)  # 4. alert (and the digests that are due)
         table = pd.concat(scored, ignore_index=True) if scored else pd.DataFrame(columns=MONITOR_COLUMNS + ['anomaly_id', 'model_id'])
         suppressed = store.suppressed_anomalies(run)
         report = MonitorReport(table[['customer_id'] + [c for c in table.columns if c != 'customer_id']], pending, suppressed,
-                               pd.DataFrame(retrained, columns=['customer_id', 'date', 'reason']), skipped, delivered)
+                               pd.DataFrame(retrained, columns=['customer_id', 'date', 'reason']), skipped, delivered, sent)
         clean_models(store)                                        # the files of the models replaced by this run
         finish_run(store, run, {'customers': len(scored), 'days_scored': len(table), 'alerts': len(pending),
                                 'suppressed': len(suppressed), 'retrained': len(retrained),
@@ -434,7 +448,7 @@ def plot_monitoring(scored: pd.DataFrame, anomalies: pd.DataFrame, customers=Non
     handles = [plt.Line2D([], [], color='tab:blue', label='cost'), plt.Line2D([], [], color='tab:blue', ls='--', label='expected'),
                plt.Line2D([], [], color='tab:red', marker='v', ls='', label='alerted'), plt.Line2D([], [], color='0.5', marker='x', ls='', label='suppressed (planned)'),
                plt.Line2D([], [], color='0.4', ls=':', label='model (re)trained'), plt.matplotlib.patches.Patch(color='gold', alpha=0.3, label='scored by the rules')]
-    fig.legend(handles=handles, loc='upper center', ncol=6, fontsize=7, frameon=False)
-    fig.suptitle(title, y=1.0, fontsize=10)
-    fig.tight_layout(rect=(0, 0, 1, 0.97))
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))                     # room below the panels for the legend: the title keeps the top
+    fig.legend(handles=handles, loc='lower center', ncol=6, fontsize=7, frameon=False)
     return fig

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 # %% auto #0
-__all__ = ['money', 'amount', 'short_id', 'when', 'atomic_write']
+__all__ = ['money', 'amount', 'short_id', 'when', 'readable_frames', 'atomic_write']
 
 # %% ../nbs/00b_output.ipynb #1893ab77
 def money(x: float) -> str:
@@ -35,6 +35,11 @@ def when(t) -> str:
     "A timestamp as a day (`2024-05-03`), or with the time when it has one (`2014-02-14 14:30`)."
     t = pd.Timestamp(t)
     return t.strftime('%Y-%m-%d') if t == t.normalize() else t.strftime('%Y-%m-%d %H:%M')
+
+# %% ../nbs/00b_output.ipynb #rdfr0001
+def readable_frames():
+    "Make pandas show floats as people read them on these pages: two decimals and thousands separators from 1 on (money to the cent), three significant digits below."
+    pd.set_option('display.float_format', lambda x: f"{x:,.2f}" if abs(x) >= 1 else f"{x:.3g}")
 
 # %% ../nbs/00b_output.ipynb #4a149ef2
 def atomic_write(path: str|Path, write) -> Path:

@@ -36,6 +36,7 @@ class RunResult:
     figure: object = None              # the figure of a one-customer run
     charges: pd.DataFrame|None = None  # billing rows left out of the series (purchases, taxes, credits, ...), per day, customer and category
     notes: list = field(default_factory=list)   # what the loader did that a user should know (series split by currency, unreadable tags, gaps)
+    frame: pd.DataFrame|None = field(default=None, repr=False)   # the loaded input (alerts route by its tag columns)
     def __iter__(self): return iter((self.table, self.anomalies))
 
     @property
@@ -99,7 +100,7 @@ class AnomalyDetectionPipeline:
         fig.axes[0].set_ylabel('cost ($/day)' if kind == 'cost' else 'value')
         if save_plot is not None: atomic_write(save_plot, lambda p: fig.savefig(p, dpi=120, bbox_inches='tight', format=Path(save_plot).suffix[1:] or 'png'))
         if output is not None: atomic_write(output, lambda p: anomaly_df.to_csv(p, index=False))
-        return RunResult(anomaly_df, explained, kind=kind, figure=fig, charges=frame.attrs.get('charges'), notes=frame.attrs.get('notes', []))
+        return RunResult(anomaly_df, explained, kind=kind, figure=fig, charges=frame.attrs.get('charges'), notes=frame.attrs.get('notes', []), frame=frame)
 
 # %% ../nbs/06_pipeline.ipynb #91c64d05
 @patch
@@ -148,4 +149,4 @@ def run_many(self: AnomalyDetectionPipeline, customer_ids='all', df: pd.DataFram
     if by_scope: anomaly_df, strong = link_scopes(anomaly_df, strong, frame.attrs['scopes'])
     if output is not None: atomic_write(output, lambda p: anomaly_df.to_csv(p, index=False))
     return RunResult(anomaly_df, strong, pd.DataFrame(skipped, columns=['customer_id', 'reason']), kind=frame.attrs.get('kind', 'cost'),
-                     charges=loaded.attrs.get('charges'), notes=loaded.attrs.get('notes', []))
+                     charges=loaded.attrs.get('charges'), notes=loaded.attrs.get('notes', []), frame=loaded)

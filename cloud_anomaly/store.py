@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 # %% auto #0
 __all__ = ['log', 'MIGRATIONS', 'SCHEMA_VERSION', 'VERDICTS', 'HISTORY_COLUMNS', 'SCORED_COLUMNS', 'StoreError', 'StoreBusy',
            'now_utc', 'day_key', 'Store', 'run_lock', 'start_run', 'finish_run', 'new_model_path', 'clean_models',
-           'record_feedback', 'history', 'trained_customers', 'known_customer']
+           'record_feedback', 'anomaly_on', 'history', 'trained_customers', 'known_customer']
 
 # %% ../nbs/06c_store.ipynb #80de871d
 MIGRATIONS = [
@@ -54,6 +54,15 @@ CREATE TABLE revisions (customer_id TEXT NOT NULL, date TEXT NOT NULL, old_cost 
                         new_strong INTEGER, was_provisional INTEGER NOT NULL, run_id INTEGER NOT NULL REFERENCES runs(run_id),
                         created_at TEXT NOT NULL);
 CREATE INDEX revisions_customer ON revisions(customer_id, date)
+"""),
+    (4, "expected band of scored days, top driver of anomalies, alert deliveries", """
+ALTER TABLE scored_days ADD COLUMN expected_low REAL;
+ALTER TABLE scored_days ADD COLUMN expected_high REAL;
+ALTER TABLE anomalies ADD COLUMN driver TEXT;
+CREATE TABLE deliveries (delivery_id INTEGER PRIMARY KEY, destination TEXT NOT NULL,
+                         cadence TEXT NOT NULL CHECK (cadence IN ('immediate', 'daily', 'weekly')), day TEXT NOT NULL,
+                         anomaly_ids TEXT NOT NULL, at_stake REAL, run_id INTEGER REFERENCES runs(run_id), sent_at TEXT NOT NULL);
+CREATE INDEX deliveries_destination ON deliveries(destination, cadence, day)
 """),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
@@ -207,6 +216,16 @@ def record_feedback(store: Store, anomaly_id: int, verdict: str, note: str|None=
         db.execute('UPDATE anomalies SET verdict = ? WHERE anomaly_id = ?', (verdict, anomaly_id))
     return dict(row) | {'verdict': verdict}
 
+def anomaly_on(store: Store, customer_id, day) -> int:
+    "The id of the customer's anomaly that covers `day` (what an alert names: customer and day), or a `StoreError` listing its anomalies."
+    cid, d = str(customer_id).strip(), day_key(pd.Timestamp(day))
+    r = store.db.execute('SELECT anomaly_id FROM anomalies WHERE customer_id = ? AND start_date <= ? AND end_date >= ? ORDER BY start_date DESC',
+                         (cid, d, d)).fetchone()
+    if r: return r[0]
+    near = [f"#{i} {s}" + ('' if s == e else f" to {e}") for i, s, e in store.db.execute(
+        'SELECT anomaly_id, start_date, end_date FROM anomalies WHERE customer_id = ? ORDER BY start_date DESC LIMIT 5', (cid,))]
+    raise StoreError(f"customer {cid} has no anomaly on {d}" + (f"; its latest: {', '.join(near)}" if near else " (and none at all)"))
+
 def _filters(customer_id=None, since=(None, None), until=(None, None), prefix: str='') -> tuple[list, list]:
     "SQL conditions and parameters for one customer and a day range (`(column, day)` pairs; None: no bound)."
     where, params = [], []
@@ -216,7 +235,7 @@ def _filters(customer_id=None, since=(None, None), until=(None, None), prefix: s
     return where, params
 
 HISTORY_COLUMNS = ['anomaly_id', 'customer_id', 'start_date', 'end_date', 'peak_date', 'cost', 'expected_cost', 'impact',
-                   'method', 'status', 'verdict', 'explanation']
+                   'method', 'status', 'verdict', 'driver', 'explanation']
 
 def history(store: Store, customer_id=None, since=None, until=None, verdict: str|None=None) -> pd.DataFrame:
     "The anomalies of the store, newest first, with their verdicts; filtered by customer, date range and verdict."
@@ -303,10 +322,10 @@ def add_anomaly(self: Store, customer_id: str, anomaly: dict, explanation: str|N
     a = anomaly
     return self.db.execute(
         "INSERT INTO anomalies (customer_id, start_date, end_date, peak_date, peak_score, cost, expected_cost, impact, method, "
-        "explanation, status, suppressed_by, run_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "explanation, status, suppressed_by, run_id, created_at, driver) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (str(customer_id), day_key(a['start_date']), day_key(a['end_date']), day_key(a['peak_date']), float(a['peak_score']),
          float(a['cost']), float(a['expected_cost']), float(a['impact']), a['method'], explanation, a['status'],
-         a['suppressed_by'], run_id, now_utc())).lastrowid
+         a['suppressed_by'], run_id, now_utc(), a.get('driver') or None)).lastrowid
 
 @patch
 def extend_anomaly(self: Store, anomaly_id: int, anomaly: dict):
@@ -317,12 +336,13 @@ def extend_anomaly(self: Store, anomaly_id: int, anomaly: dict):
                                              float(a['expected_cost']), float(a['impact']), int(anomaly_id)))
 
 SCORED_COLUMNS = ['customer_id', 'date', 'cost', 'expected_cost', 'impact', 'error', 'threshold', 'pct_change', 'lstm_flag',
-                  'decrease_flag', 'spike_flag', 'anomaly_score', 'is_strong', 'method', 'model_id', 'anomaly_id', 'provisional']
+                  'decrease_flag', 'spike_flag', 'anomaly_score', 'is_strong', 'method', 'model_id', 'anomaly_id', 'provisional',
+                  'expected_low', 'expected_high']
 
 @patch
 def add_scored_days(self: Store, days: pd.DataFrame, run_id: int):
     "Record scored days (a frame with `SCORED_COLUMNS`; NaN and NA become NULL); a day scored before is replaced and its change of cost or verdict kept in `revisions`. Inside a transaction."
-    if 'provisional' not in days.columns: days = days.assign(provisional=False)
+    days = days.assign(**{c: v for c, v in (('provisional', False), ('expected_low', np.nan), ('expected_high', np.nan)) if c not in days.columns})
     def value(c, x):
         if pd.isna(x): return None
         if c in ('customer_id', 'method'): return str(x)
@@ -370,6 +390,27 @@ def anomalies_to_alert(self: Store) -> pd.DataFrame:
 def mark_alerted(self: Store, anomaly_ids):
     "Mark anomalies as alerted (delivered), in a transaction of their own."
     with self.transaction() as db: db.executemany("UPDATE anomalies SET status = 'alerted' WHERE anomaly_id = ?", [(int(i),) for i in anomaly_ids])
+
+@patch
+def open_anomalies(self: Store, since) -> pd.DataFrame:
+    "The anomalies without a verdict, not suppressed, still going on at `since` or after, with their peak day as `date` (what a digest lists)."
+    t = self.query("SELECT anomaly_id, customer_id, peak_date AS date, cost, expected_cost, impact, explanation, start_date, "
+                   "end_date, method FROM anomalies WHERE verdict IS NULL AND status != 'suppressed' AND end_date >= ? "
+                   "ORDER BY customer_id, start_date", (day_key(since),))
+    t['date'] = pd.to_datetime(t.date)
+    return t
+
+@patch
+def add_delivery(self: Store, destination: str, cadence: str, day, anomaly_ids, at_stake: float, run_id: int|None):
+    "Record a message sent to `destination` (an immediate alert or a digest), in a transaction of its own."
+    with self.transaction() as db:
+        db.execute("INSERT INTO deliveries (destination, cadence, day, anomaly_ids, at_stake, run_id, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   (destination, cadence, day_key(day), json.dumps([int(i) for i in anomaly_ids]), float(at_stake), run_id, now_utc()))
+
+@patch
+def last_digests(self: Store) -> dict:
+    "{destination: the day of its last digest}."
+    return dict(self.db.execute("SELECT destination, max(day) FROM deliveries WHERE cadence != 'immediate' GROUP BY destination").fetchall())
 
 @patch
 def suppressed_anomalies(self: Store, run_id: int) -> pd.DataFrame:

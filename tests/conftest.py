@@ -1,7 +1,12 @@
-"""Shared fixtures: a local stand-in for Gemini's generateContent REST API on 127.0.0.1, and a fast config file."""
-import json, threading, time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+"""Shared fixtures: a local stand-in for Gemini's generateContent REST API on 127.0.0.1, a fast config file, and the docs
+site (built once from the current sources, even by two test workers at a time), served on 127.0.0.1 and opened in
+headless Chromium."""
+import fcntl, functools, json, os, shutil, subprocess, sys, tempfile, threading, time
+from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
 
 class FakeGemini:
     "Serves POST .../models/{model}:generateContent from a list of scripted replies (the last one repeats)."
@@ -49,3 +54,46 @@ def fast_config(tmp_path):
     p = tmp_path / 'fast.toml'
     p.write_text('[model]\nepochs = 3\n')
     return p
+
+@pytest.fixture(scope='session')
+def site():
+    "The docs site of the current sources: the one `python tools/docs.py` built, or built here (one worker builds, the other waits)."
+    sys.path.insert(0, str(ROOT / 'tools'))
+    from docs import source_stamp
+    stamp = ROOT / '_docs' / '.source-stamp'
+    (ROOT / 'artifacts').mkdir(exist_ok=True)
+    with open(ROOT / 'artifacts' / 'docs-build.lock', 'w') as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)                   # two xdist workers: the second finds the site built by the first
+        if not (stamp.is_file() and stamp.read_text() == source_stamp()):
+            r = subprocess.run([sys.executable, 'tools/docs.py'], cwd=ROOT, capture_output=True, text=True, timeout=1200)
+            assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    return ROOT / '_docs'
+
+@pytest.fixture(scope='module')
+def base_url(site):
+    handler = functools.partial(type('Quiet', (SimpleHTTPRequestHandler,), {'log_message': lambda *a: None}), directory=str(site))
+    srv = type('QuietServer', (ThreadingHTTPServer,), {'handle_error': lambda *a: None})(('127.0.0.1', 0), handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{srv.server_address[1]}/"
+    srv.shutdown(); srv.server_close()
+
+@pytest.fixture(scope='module')
+def browser():
+    "Headless Chromium through ChromeDriver (Debian's packages), with its console log; a profile of its own per module."
+    chromium = shutil.which('chromium') or shutil.which('chromium-browser')
+    driver_path = shutil.which('chromedriver')
+    if not (chromium and driver_path):
+        if os.environ.get('CI'): pytest.fail('chromium and chromedriver are missing: .ci/run installs them')
+        pytest.skip('chromium/chromedriver not installed (apt-get install chromium chromium-driver)')
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    profile = tempfile.mkdtemp(prefix='chromium-profile-')
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = chromium
+    for a in ('--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-sync',
+              '--disable-background-networking', '--disable-component-update', '--window-size=1280,1600', f"--user-data-dir={profile}"):
+        opts.add_argument(a)
+    opts.set_capability('goog:loggingPrefs', {'browser': 'ALL'})
+    d = webdriver.Chrome(service=Service(driver_path), options=opts)
+    yield d
+    d.quit(); shutil.rmtree(profile, ignore_errors=True)

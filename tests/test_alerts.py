@@ -77,3 +77,38 @@ def test_failed_delivery_is_reported_and_keeps_results(tmp_path):
 def test_notify_without_a_channel_is_a_clear_error(tmp_path):
     r = cli(tmp_path, {}, '--notify')
     assert r.returncode == 2 and '--notify needs a channel' in r.stderr
+
+def test_monitor_routes_alerts_and_sends_digests(tmp_path, smtp):
+    """Routing and cadence through `monitor` mornings: customer 901 routed to the payments team's webhook (immediate),
+    900 to finance by email as a weekly digest (routes_file), nothing left for the default webhook."""
+    controller, handler = smtp
+    default, payments = Receiver(), Receiver()
+    (tmp_path / 'routes.csv').write_text('match,to\ncustomer=900,finance\n')
+    (tmp_path / 'c.toml').write_text(f"""[model]\nepochs = 3\n[alerts]\nmin_impact = 0\nmin_pct = 0\nsmtp_host = '127.0.0.1'
+smtp_port = {controller.port}\nemail_to = ['finops@example.com']\nroutes_file = 'routes.csv'
+[alerts.destinations.payments]\nslack_webhook_env = 'PAYMENTS_HOOK'\n[alerts.destinations.finance]\nemail_to = ['finance@example.com']\ncadence = 'weekly'
+[[alerts.routes]]\nmatch = 'customer=901'\nto = 'payments'\n""")
+    env = {k: v for k, v in os.environ.items() if k != 'SLACK_WEBHOOK_URL'} | {'SLACK_WEBHOOK_URL': default.url, 'PAYMENTS_HOOK': payments.url}
+    run = lambda *a: subprocess.run([sys.executable, '-m', 'cloud_anomaly', *a], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=600)
+    r = run('train', '--use-mock-data', '--store', 'st', '--as-of', '2025-10-31', '--config', 'c.toml')
+    assert r.returncode == 0, r.stderr
+    morning = lambda day: run('monitor', '--use-mock-data', '--store', 'st', '--as-of', day, '--config', 'c.toml', '--notify')
+    r = morning('2025-11-14')                                  # 900's spike of Nov 13: finance's first weekly digest is due
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert 'weekly digest to finance by email: sent 1 anomaly' in r.stdout, r.stdout
+    assert [m.rcpt_tos for m in handler.messages] == [['finance@example.com']] and payments.posts == [] and default.posts == []
+    digest = message_from_bytes(handler.messages[0].content, policy=email_policy)
+    assert digest['Subject'].strip().startswith('cloud-anomaly weekly digest (2025-11-14): 1 cost anomaly')
+    assert '#1 customer 900, 2025-11-13' in digest.get_body(('plain',)).get_content()
+    r = morning('2025-11-20')                                  # six days later: not due again
+    assert r.returncode == 0 and 'digest' not in r.stdout and len(handler.messages) == 1, r.stdout
+    r = morning('2025-12-03')                                  # 901's jump of Dec 2: the payments team, at once
+    assert r.returncode == 0 and 'alert to payments by slack: sent 1 anomaly' in r.stdout, r.stdout
+    text = payments.posts[0]['body']['text']
+    assert text.startswith('cloud-anomaly monitor for payments: 1 cost anomaly') and '#2 customer 901, 2025-12-02' in text, text
+    assert 'cloud-anomaly feedback ID --verdict' in text
+    assert default.posts == [] and len(handler.messages) == 1   # finance: its open anomaly ended before this week
+    r = run('feedback', '--customer-id', '901', '--date', '2025-12-02', '--verdict', 'real', '--store', 'st')   # as the alert names it
+    assert r.returncode == 0 and r.stdout.startswith('anomaly 2 (customer 901, 2025-12-02') and r.stdout.strip().endswith('real'), r.stdout + r.stderr
+    r = run('feedback', '--customer-id', '901', '--date', '2025-11-01', '--verdict', 'real', '--store', 'st')
+    assert r.returncode == 2 and 'customer 901 has no anomaly on 2025-11-01; its latest: #2 2025-12-02' in r.stderr, r.stderr

@@ -1,8 +1,11 @@
 """The command line as users run it: a real subprocess, exit codes, files written, no tracebacks."""
-import os, subprocess, sys
+import os, re, shlex, subprocess, sys
+from pathlib import Path
 import pandas as pd
 import pytest
 from cloud_anomaly.data import generate_mock_data
+
+ROOT = Path(__file__).resolve().parent.parent
 
 def run(*args, env=None, cwd=None):
     e = {**os.environ, **(env or {})}
@@ -78,6 +81,25 @@ def test_help_names_the_subcommands_and_every_config_section():
     out = io.StringIO()
     with contextlib.redirect_stdout(out): assert run_cli(['--help']) == 0
     text = out.getvalue()
-    assert text.startswith('usage: cloud-anomaly [OPTIONS]') and '{train,monitor,feedback,history} [OPTIONS]' in text
+    assert text.startswith('usage: cloud-anomaly [OPTIONS]') and '{train,monitor,feedback,history,report} [OPTIONS]' in text
     assert all(f'[{s}]' in text for s in ('model', 'detection', 'llm', 'data', 'alerts', 'monitor'))
     assert 'of one customer and' not in text
+
+@pytest.mark.slow
+def test_readme_monitoring_quick_start_works_as_written(tmp_path):
+    "The README's monitoring quick-start on mock data, line by line as a user pastes it: it scores new days, alerts, takes a verdict and writes the report."
+    readme = (ROOT / 'README.md').read_text()
+    block = readme.split('To try it before your own data arrives', 1)[1].split('```sh\n', 1)[1].split('```', 1)[0]
+    lines = [l for l in block.splitlines() if l.strip()]
+    assert [l.split()[1] for l in lines] == ['train', 'monitor', 'feedback', 'report'], lines
+    outs = []
+    for line in lines:
+        args = shlex.split(line)
+        assert args[0] == 'cloud-anomaly'
+        r = subprocess.run([sys.executable, '-m', 'cloud_anomaly', *args[1:]], capture_output=True, text=True, cwd=tmp_path, timeout=900)
+        assert r.returncode == 0, (line, r.stdout, r.stderr)
+        outs.append(r.stdout)
+    monitor_out = outs[1]
+    assert re.search(r'new days scored \(2025-11-01 to 2025-12-03\), [1-9]\d* new anomal', monitor_out), monitor_out
+    assert 'peak day: cost vs expected' in monitor_out and '901' in monitor_out          # the alert the feedback line names
+    assert outs[2].strip().endswith(': real') and (tmp_path / 'demo-report.html').read_text().startswith('<!DOCTYPE html>')

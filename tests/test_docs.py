@@ -1,9 +1,8 @@
 """The docs website as people see it: built from the notebooks by the docs command (`python tools/docs.py`, which the
-README's test command runs first; this test reuses that site when it was built from the current sources, and builds
-it otherwise), served on 127.0.0.1, opened page by page in headless Chromium. Fails on a missing page, a broken internal link, a missing image or a JavaScript
+README's test command runs first; the `site` fixture of conftest.py reuses that site when it was built from the current
+sources, and builds it otherwise), served on 127.0.0.1, opened page by page in headless Chromium. Fails on a missing page, a broken internal link, a missing image or a JavaScript
 error; saves screenshots of the home page and the pipeline page under artifacts/screenshots (git-ignored)."""
-import functools, json, os, shutil, subprocess, sys, threading, urllib.error, urllib.parse, urllib.request
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+import urllib.error, urllib.parse, urllib.request
 from pathlib import Path
 import pytest
 from selenium.webdriver.support.ui import WebDriverWait
@@ -11,24 +10,6 @@ from selenium.webdriver.support.ui import WebDriverWait
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / 'artifacts' / 'screenshots'
 NOTEBOOKS = sorted(p.stem for p in (ROOT / 'nbs').glob('*.ipynb'))
-
-@pytest.fixture(scope='module')
-def site():
-    sys.path.insert(0, str(ROOT / 'tools'))
-    from docs import source_stamp
-    stamp = ROOT / '_docs' / '.source-stamp'
-    if not (stamp.is_file() and stamp.read_text() == source_stamp()):
-        r = subprocess.run([sys.executable, 'tools/docs.py'], cwd=ROOT, capture_output=True, text=True, timeout=1200)
-        assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
-    return ROOT / '_docs'
-
-@pytest.fixture(scope='module')
-def base_url(site):
-    handler = functools.partial(type('Quiet', (SimpleHTTPRequestHandler,), {'log_message': lambda *a: None}), directory=str(site))
-    srv = type('QuietServer', (ThreadingHTTPServer,), {'handle_error': lambda *a: None})(('127.0.0.1', 0), handler)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{srv.server_address[1]}/"
-    srv.shutdown(); srv.server_close()
 
 def test_every_notebook_has_a_page(site):
     missing = [n for n in NOTEBOOKS if not (site / f"{n}.html").is_file()]
@@ -44,26 +25,6 @@ def _status(url: str) -> int:
     try:
         with urllib.request.urlopen(urllib.request.Request(url, method='GET'), timeout=10) as r: return r.status
     except urllib.error.HTTPError as e: return e.code
-
-@pytest.fixture(scope='module')
-def browser():
-    chromium = shutil.which('chromium') or shutil.which('chromium-browser')
-    driver_path = shutil.which('chromedriver')
-    if not (chromium and driver_path):
-        if os.environ.get('CI'): pytest.fail('chromium and chromedriver are missing: .ci/run installs them')
-        pytest.skip('chromium/chromedriver not installed (apt-get install chromium chromium-driver)')
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = chromium
-    for a in ('--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-sync',
-              '--disable-background-networking', '--disable-component-update', '--window-size=1280,1600',
-              f"--user-data-dir={ROOT / 'artifacts' / 'chromium-profile'}"):
-        opts.add_argument(a)
-    opts.set_capability('goog:loggingPrefs', {'browser': 'ALL'})
-    d = webdriver.Chrome(service=Service(driver_path), options=opts)
-    yield d
-    d.quit()
 
 def test_pages_in_a_real_browser(site, base_url, browser):
     SHOTS.mkdir(parents=True, exist_ok=True)

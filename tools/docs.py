@@ -6,7 +6,8 @@ cells nbdev_test skips (`#| eval: false`, and cells flagged with a test flag of 
 as with nbdev_test. The executed copies keep their outputs, so each number and figure on the site comes from the
 run of the same cells; nbdev then processes them (show_doc, directives, hidden cells) and the site is rendered from
 the same _quarto.yml by Quarto where it is installed, otherwise by the pure-Python `smalldocs` package. The site gets
-a stamp of the sources it was built from, so tests/test_docs.py checks this site instead of building another.
+a stamp of the sources it was built from, so tests/test_docs.py checks this site instead of building another. Files a
+notebook writes to $CLOUD_ANOMALY_REPORTS (the monitoring notebook's report) are published under _docs/reports/.
 
     python tools/docs.py                 # execute (quick set), process, render with whatever is available
     python tools/docs.py --smalldocs     # force the pure-Python renderer
@@ -65,6 +66,8 @@ def build(force_smalldocs: bool=False, flags: set=frozenset(), workers: int=2) -
     stamp = source_stamp()
     shutil.rmtree(root/'_build', ignore_errors=True); shutil.rmtree(proc, ignore_errors=True)
     shutil.copytree(src, work)
+    reports = root/'_build'/'reports'                      # files the notebooks make for the site (the monitoring report)
+    os.environ['CLOUD_ANOMALY_REPORTS'] = str(reports)
     failed = run_notebooks(work, set(flags), workers)
     if failed:
         print('\n\n'.join(failed), file=sys.stderr)
@@ -78,6 +81,7 @@ def build(force_smalldocs: bool=False, flags: set=frozenset(), workers: int=2) -
     else:
         subprocess.run(['smalldocs', 'render', '--quiet', str(proc)], check=True)
         shutil.move(str(proc/'_docs'), str(out))
+    if reports.is_dir(): shutil.copytree(reports, out/'reports')
     (out/'.source-stamp').write_text(stamp)
     return out
 
