@@ -16,8 +16,8 @@ log = logging.getLogger('cloud_anomaly')
 
 # %% auto #0
 __all__ = ['log', 'COMMANDS', 'cloud_anomaly_cli', 'make_config', 'customer_list', 'require_channel', 'cli_parser', 'report_head',
-           'format_report', 'run_notes', 'train_cli', 'monitor_cli', 'delivery_line', 'monitor_report', 'feedback_cli',
-           'history_cli', 'report_cli', 'quiet_native_stderr', 'run_cli', 'main']
+           'format_report', 'skipped_lines', 'run_notes', 'train_cli', 'monitor_cli', 'delivery_line', 'monitor_report',
+           'feedback_cli', 'history_cli', 'report_cli', 'quiet_native_stderr', 'run_cli', 'main']
 
 # %% ../nbs/07_cli.ipynb #6aadc5d0
 def cloud_anomaly_cli(
@@ -55,7 +55,7 @@ def cloud_anomaly_cli(
         for cid, r in anomaly_df.groupby('customer_id', sort=False):
             print(report_head(r, explained[explained.customer_id == cid]))
         print(format_report(anomaly_df, explained, res.kind, many=True))
-        for _, s in res.skipped.iterrows(): print(f"skipped: {s.reason}")
+        for line in skipped_lines(res.skipped, len(res.skipped) if verbose else 5): print(line)
         sm = res.summary
         print(f"portfolio: {sm['customers_scanned']} customers scanned, {sm['customers_skipped']} skipped, "
               f"{sm['strong_anomalies']} strong anomal{'y' if sm['strong_anomalies'] == 1 else 'ies'}, {money(sm['money_at_stake'])} at stake")
@@ -135,6 +135,17 @@ def format_report(anomaly_df, explained, kind: str='cost', many: bool=False) -> 
     t = t[(['customer_id'] if many else []) + ['date', 'cost', 'expected', 'at_stake', 'score'] + [c for c in ('drivers', 'explained_by') if has(c)] + ['explanation']]
     total = fmt(explained.impact.abs().sum())
     return f"{head}, {total} {'at stake' if kind == 'cost' else 'of absolute deviation'} in total\n" + t.to_string(index=False, justify='left')
+
+def skipped_lines(skipped: pd.DataFrame, show: int=5) -> list[str]:
+    "The customers a portfolio run skipped: the first `show` with their reason (long ids shortened), then a count of the rest by kind of reason."
+    from cloud_anomaly.output import short_id
+    lines = [f"skipped: {r.reason.replace(str(r.customer_id), short_id(r.customer_id))}" for r in skipped.head(show).itertuples()]
+    rest = skipped.iloc[show:]
+    if len(rest):
+        short = rest.reason.str.contains('needs at least').sum()
+        lines.append(f"skipped {len(rest)} more customer{'s' * (len(rest) != 1)}" + (f" ({short} with too little history for the window)" if short else '') +
+                     "; --verbose lists each")
+    return lines
 
 def run_notes(res, cfg: Config) -> list[str]:
     "The lines after a run's report: what the loader decided, the billing charges left out of the series, the provisional days."

@@ -16,9 +16,9 @@ from .baseline import deviations, deviations_many, event_gap, season_steps, back
 from .model import LSTMAutoencoder, load_autoencoder
 
 # %% auto #0
-__all__ = ['RESULT_COLUMNS', 'pct_change', 'decrease_flags', 'sigma_threshold', 'hybrid_score', 'robust_stats', 'robust_z',
-           'material_events', 'judge_days', 'deviations_of', 'fit_readout', 'window_steps', 'min_days', 'excluded_days',
-           'clean_windows', 'AnomalyDetector']
+__all__ = ['DEV_COLUMNS', 'RESULT_COLUMNS', 'pct_change', 'decrease_flags', 'sigma_threshold', 'hybrid_score', 'robust_stats',
+           'robust_z', 'material_events', 'judge_days', 'judge_arrays', 'deviations_of', 'fit_readout', 'window_steps',
+           'min_days', 'excluded_days', 'clean_windows', 'AnomalyDetector']
 
 # %% ../nbs/03_detector.ipynb #1204465f
 def pct_change(cost) -> np.ndarray:
@@ -95,14 +95,20 @@ def judge_days(cost, index, z_ae, config: DetectionConfig,
     "Per step of `index`: expected cost (known before the day), deviation, flag (deviation, CUSUM or a confirmed autoencoder z), score and the decrease rule."
     c, x = config, np.asarray(cost, float)
     if dev is None: dev = deviations(x, index, c.level_cycles, c.deviation_threshold, c.cusum_threshold, c.cusum_slack, c.tail_quantile, c.tail_margin)
-    dz, exp, za = dev.z.to_numpy(), dev.expected.to_numpy(), np.nan_to_num(np.asarray(z_ae, float))
+    return pd.DataFrame(judge_arrays(x, z_ae, c, {k: dev[k].to_numpy() for k in DEV_COLUMNS}), index=dev.index)
+
+DEV_COLUMNS = ('z', 'expected', 'warm', 'up', 'down', 'flag', 'since', 'unit')
+
+def judge_arrays(x: np.ndarray, z_ae, c: DetectionConfig, dev: dict) -> dict:
+    "What `judge_days` returns, as a dict of arrays: from the cost `x`, the autoencoder's z and the `DEV_COLUMNS` of its `deviations` (one series, aligned)."
+    dz, exp, za = dev['z'], dev['expected'], np.nan_to_num(np.asarray(z_ae, float))
     known = np.isfinite(exp)
-    shape = (za > c.z_threshold) & (np.abs(dz) >= c.shape_z) & ~dev.warm.to_numpy() if c.shape_z is not None else np.zeros(len(x), bool)
-    score = np.fmax.reduce([np.abs(dz) / c.deviation_threshold, np.fmax(dev.up, dev.down).to_numpy() / c.cusum_threshold,
+    shape = (za > c.z_threshold) & (np.abs(dz) >= c.shape_z) & ~dev['warm'] if c.shape_z is not None else np.zeros(len(x), bool)
+    score = np.fmax.reduce([np.abs(dz) / c.deviation_threshold, np.fmax(dev['up'], dev['down']) / c.cusum_threshold,
                             np.where(shape, za / c.z_threshold, 0.0)])
-    return pd.DataFrame({'expected': exp, 'known': known, 'z': dz, 'flag': dev.flag.to_numpy() | shape, 'score': score,
-                         'decrease': known & (x <= exp * (1 + c.decrease_threshold)), 'since': dev.since.to_numpy(),
-                         'low': exp - c.deviation_threshold * dev.unit.to_numpy(), 'high': exp + c.deviation_threshold * dev.unit.to_numpy()}, index=dev.index)
+    return {'expected': exp, 'known': known, 'z': dz, 'flag': dev['flag'] | shape, 'score': score,
+            'decrease': known & (x <= exp * (1 + c.decrease_threshold)), 'since': dev['since'],
+            'low': exp - c.deviation_threshold * dev['unit'], 'high': exp + c.deviation_threshold * dev['unit']}
 
 def deviations_of(costs: dict, config: DetectionConfig) -> dict:
     "`{key: deviations}` of many cost series (`{key: pd.Series}`) at once, with the settings `judge_days` uses; hand each to `judge_days(dev=...)`."

@@ -13,7 +13,7 @@ from tqdm.auto import tqdm
 from .config import Config, ConfigError, CloudAnomalyError
 from .data import DataError, make_windows
 from .stats import mad_scale
-from .detector import AnomalyDetector, robust_z, pct_change, decrease_flags, min_days, clean_windows, judge_days, deviations_of, excluded_days
+from .detector import AnomalyDetector, robust_z, pct_change, decrease_flags, min_days, clean_windows, judge_days, judge_arrays, DEV_COLUMNS, deviations_of, excluded_days
 from .model import load_autoencoder
 from .portfolio import SharedDetector, portfolio_series, shares
 from .explainer import explain_anomalies
@@ -24,9 +24,9 @@ from .store import Store, StoreError, run_lock, start_run, finish_run, new_model
 log = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'MONITOR_COLUMNS', 'rules_table', 'trailing_z', 'lookback_start', 'model_table', 'fit_customer', 'watch',
-           'group_anomalies', 'train', 'MonitorReport', 'days_to_score', 'sustained_text', 'restated', 'monitor',
-           'plot_monitoring']
+__all__ = ['log', 'MONITOR_COLUMNS', 'rules_table', 'trailing_z', 'trailing_quantiles', 'lookback_start', 'model_table',
+           'fit_customer', 'watch', 'group_anomalies', 'train', 'MonitorReport', 'days_to_score', 'sustained_text',
+           'restated', 'monitor', 'plot_monitoring']
 
 # %% ../nbs/06d_monitor.ipynb #695f23e3
 MONITOR_COLUMNS = ['customer_id', 'date', 'cost', 'expected_cost', 'impact', 'expected_low', 'expected_high', 'error', 'threshold', 'pct_change',
@@ -59,10 +59,23 @@ def trailing_z(errors, stats: dict, times=None, days: int=60, min_days: int=30) 
     "z of each error against the larger of the training yardstick `stats` and the robust spread (median, IQR) of the `days` errors before it."
     z0, med0, sc0 = robust_z(errors, stats, times)
     if not days: return z0
-    e = pd.Series(np.asarray(errors, float))
-    r = e.shift(1).rolling(days, min_periods=min(min_days, days))
-    med, scale = r.median().to_numpy(), ((r.quantile(0.75) - r.quantile(0.25)) / 1.349).to_numpy()
-    return (e.to_numpy() - np.fmax(med, med0)) / np.maximum(np.fmax(scale, sc0), 1e-3)   # fmax: too few days before -> training's
+    e = np.asarray(errors, float)
+    q1, med, q3 = trailing_quantiles(e, days, min(min_days, days))
+    return (e - np.fmax(med, med0)) / np.maximum(np.fmax((q3 - q1) / 1.349, sc0), 1e-3)   # fmax: too few days before -> training's
+
+def trailing_quantiles(e: np.ndarray, days: int, min_count: int, qs=(0.25, 0.5, 0.75)) -> list[np.ndarray]:
+    "The quantiles `qs` (linear interpolation) of the `days` values before each step (NaNs skipped; NaN with fewer than `min_count`): a rolling quantile in one numpy pass."
+    n = len(e)
+    win = np.sort(np.lib.stride_tricks.sliding_window_view(np.r_[np.full(days, np.nan), e], days)[:n], axis=1)   # NaNs sort last
+    cnt = np.isfinite(win).sum(axis=1)
+    out = []
+    for q in qs:
+        pos = q * np.maximum(cnt - 1, 0)
+        lo = np.floor(pos).astype(int)
+        hi = np.minimum(lo + 1, np.maximum(cnt - 1, 0))
+        a, b = np.take_along_axis(win, lo[:, None], 1)[:, 0], np.take_along_axis(win, hi[:, None], 1)[:, 0]
+        out.append(np.where(cnt >= max(min_count, 1), a + (b - a) * (pos - lo), np.nan))
+    return out
 
 # %% ../nbs/06d_monitor.ipynb #f59dd2cf
 def lookback_start(det: AnomalyDetector, series: pd.DataFrame, p0: int, config: Config|None=None) -> int:
@@ -78,35 +91,38 @@ def model_table(det: AnomalyDetector, series: pd.DataFrame, days, config: Config
     p0, p1 = idx.get_loc(days[0]), idx.get_loc(days[-1])
     after = int(idx.searchsorted(det.train_end, 'right'))
     lo = lookback_start(det, series, p0, config)
-    f = series.iloc[lo:p1 + 1]
-    wins = make_windows(det.scaler.transform(f.cost.to_numpy(float)), w)
+    cost = series.cost.to_numpy(float)
+    wins = make_windows(det.scaler.transform(cost[lo:p1 + 1]), w)
     recon = recon_at(lo, len(wins)) if recon_at is not None else None      # computed in bulk for many customers, when given
-    res = det.shape_table(f, wins, det.reconstruct(wins) if recon is None else recon)   # the autoencoder's view of steps lo + w - 1 .. p1
-    z = trailing_z(res.error.to_numpy(), det.stats, res.date, m.yardstick_days)
-    if exclude is not None and len(exclude): z[res.date.isin(pd.DatetimeIndex(exclude)).to_numpy()] = 0.0
-    first_row = lo + w - 1                                                  # the step of the first row of `res`
-    new = np.arange(p0, p1 + 1) - first_row
-    j = judge_days(series.cost.to_numpy(float)[:p1 + 1], idx[:p1 + 1], np.r_[np.zeros(first_row), z], c,   # all history to the last day: day by day = one run
-                   dev=None if dev is None else dev.iloc[:p1 + 1])          # `deviations` is causal: computed once to the end, cut at p1
-    extra = np.nan_to_num(series.cost.to_numpy(float)[:p1 + 1] - j.expected.to_numpy())
-    cum_extra, cum_exp = np.r_[0, np.cumsum(extra)], np.r_[0, np.cumsum(np.nan_to_num(j.expected.to_numpy()))]
-    j = j.iloc[p0:p1 + 1]
-    s0, s1 = j.since.to_numpy(), np.arange(p0, p1 + 1) + 1                   # a sustained change: what it cost since it began
-    sustained = pd.DataFrame({'since': idx[s0], 'since_impact': cum_extra[s1] - cum_extra[s0], 'since_expected': cum_exp[s1] - cum_exp[s0]})
-    drift, cost, k = None, series.cost.to_numpy(float), m.drift_days
+    if recon is None: recon = det.reconstruct(wins)
+    first_row = lo + w - 1                                                  # the step of the first window's day
+    rdays = idx[first_row:p1 + 1]                                           # the autoencoder's view of steps first_row .. p1 (as `shape_table`)
+    err = det._day_errors(wins, recon)
+    zr, med, scale = robust_z(err, det.stats, rdays)                         # its flag and threshold against the training yardstick
+    z = trailing_z(err, det.stats, rdays, m.yardstick_days)                  # what the verdict reads: the yardstick of the days before too
+    if exclude is not None and len(exclude): z[rdays.isin(pd.DatetimeIndex(exclude))] = 0.0
+    new, now = np.arange(p0, p1 + 1) - first_row, slice(p0, p1 + 1)
+    z_all = np.r_[np.zeros(first_row), z]                                   # all history to the last day: day by day = one run
+    if dev is None: j = {k: v.to_numpy() for k, v in judge_days(cost[:p1 + 1], idx[:p1 + 1], z_all, c).items()}
+    else: j = judge_arrays(cost[:p1 + 1], z_all, c, {k: dev[k].to_numpy()[:p1 + 1] for k in DEV_COLUMNS})   # causal: computed once to the end, cut at p1
+    extra = np.nan_to_num(cost[:p1 + 1] - j['expected'])
+    cum_extra, cum_exp = np.r_[0, np.cumsum(extra)], np.r_[0, np.cumsum(np.nan_to_num(j['expected']))]
+    s0, s1 = j['since'][now], np.arange(p0, p1 + 1) + 1                     # a sustained change: what it cost since it began
+    drift, k = None, m.drift_days
     level_before = float(np.median(cost[max(0, after - k):after]))   # the usual cost before training ended
     for n, p in enumerate(range(p0, p1 + 1)):
         if p - after < k: continue
         if np.median(z[p - k - first_row:p - first_row]) > m.drift_z: drift = (n, 'errors'); break
         if level_before > 0 and abs(float(np.median(cost[p - k:p])) / level_before - 1) > m.drift_level: drift = (n, 'level'); break
-    strong = j.flag.to_numpy() & ~excluded_days(j.index, exclude)            # a day judged false positive or planned is not strong again
-    t = res.iloc[new]
-    expected = np.where(j.known, j.expected, t.reconstruction)                 # what was known before the day; the reconstruction in the warm-up
-    known = j.known.to_numpy(bool)                                             # the band: only where the expected cost was known
-    t = t.assign(expected_cost=expected, impact=t.cost.to_numpy() - expected, pct_change=pct_change(cost)[p0:p1 + 1],
-                 expected_low=np.where(known, j.low.to_numpy(), np.nan), expected_high=np.where(known, j.high.to_numpy(), np.nan),
-                 decrease_flag=j.decrease.to_numpy(), anomaly_score=j.score.to_numpy(), is_strong=strong, spike_flag=False, method='model')
-    return pd.concat([t.reset_index(drop=True)[MONITOR_COLUMNS[1:-2]], sustained], axis=1), drift
+    known = j['known'][now]                                                 # what was known before the day; the reconstruction in the warm-up
+    expected = np.where(known, j['expected'][now], det.scaler.inverse_transform(recon[new, -1]))
+    t = pd.DataFrame({'date': idx[now], 'cost': cost[now], 'expected_cost': expected, 'impact': cost[now] - expected,
+                      'expected_low': np.where(known, j['low'][now], np.nan), 'expected_high': np.where(known, j['high'][now], np.nan),   # the band: where known
+                      'error': err[new], 'threshold': (med + c.z_threshold * scale)[new], 'pct_change': pct_change(cost)[now],
+                      'lstm_flag': (zr > c.z_threshold)[new], 'decrease_flag': j['decrease'][now], 'spike_flag': False,
+                      'anomaly_score': j['score'][now], 'is_strong': j['flag'][now] & ~excluded_days(idx[now], exclude),   # a day judged false positive or planned is not strong again
+                      'method': 'model', 'since': idx[s0], 'since_impact': cum_extra[s1] - cum_extra[s0], 'since_expected': cum_exp[s1] - cum_exp[s0]})
+    return t, drift
 
 # %% ../nbs/06d_monitor.ipynb #aae1b8fd
 def fit_customer(config: Config, series: pd.DataFrame, exclude=None, networks=None, name: str='series') -> AnomalyDetector:
@@ -153,10 +169,12 @@ def watch(series: pd.DataFrame, days, detector: AnomalyDetector|None, config: Co
             if drift is not None and drift[0] == 0 and tried: drift = (1, drift[1])   # retraining failed: score this day with what there is
             if drift is not None:
                 t, j, pending = t.iloc[:drift[0]], i + drift[0], f"drift ({drift[1]})"
-        parts.append(t.assign(model=model_index if det is not None else -1, retrained=''))
-        if reason and len(t): parts[-1].loc[parts[-1].index[0], 'retrained'] = reason
+        t['model'] = model_index if det is not None else -1                  # t is this loop's own table: set in place, no copies
+        t['retrained'] = [reason if n == 0 and reason else '' for n in range(len(t))]
+        parts.append(t)
         i = j
-    table = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else pd.DataFrame(columns=MONITOR_COLUMNS[1:])
+    parts = [p for p in parts if len(p)]                                    # most mornings: one part, nothing to concatenate
+    table = parts[0].reset_index(drop=True) if len(parts) == 1 else pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=MONITOR_COLUMNS[1:])
     return table, models
 
 # %% ../nbs/06d_monitor.ipynb #fa470f85
@@ -334,9 +352,10 @@ def _write_customer(store: Store, run: int, cid: str, table: pd.DataFrame, model
             if g['anomaly_id'] is None: g['anomaly_id'] = store.add_anomaly(cid, g, explanations.get(id(g)), run)
             else: store.extend_anomaly(g['anomaly_id'], g)
             day_anomaly.update({d: g['anomaly_id'] for d in g['days']})
-        t = table.assign(customer_id=cid, anomaly_id=pd.array([day_anomaly.get(d) for d in table.date], dtype='Int64'),
-                         model_id=pd.array([None if m == 'rules' else (model_id if k < 0 else ids[k])
-                                            for m, k in zip(table.method, table.model)], dtype='Int64'))
+        t = table                                                           # the caller's copy (see `settle`): set in place
+        t['customer_id'] = cid
+        t['anomaly_id'] = pd.array([day_anomaly.get(d) for d in t.date], dtype='Int64')
+        t['model_id'] = pd.array([None if m == 'rules' else (model_id if k < 0 else ids[k]) for m, k in zip(t.method, t.model)], dtype='Int64')
         store.add_scored_days(t, run)
         if before_commit is not None: before_commit(cid)
     return t

@@ -38,11 +38,12 @@ REPORT_SCHEMA = {
                                    'money_at_stake': {'type': 'number', 'description': 'sum of |impact| of the anomalies'},
                                    'open_money_at_stake': {'type': 'number', 'description': 'the same, open anomalies only'}}},
         'trend': {'type': 'array', 'description': 'one entry per week (Monday first) of the period',
-                  'items': {'type': 'object', 'required': ['week', 'days', 'cost_per_day', 'expected_per_day', 'anomalies', 'at_stake'],
+                  'items': {'type': 'object', 'required': ['week', 'days', 'customers', 'cost_per_day', 'expected_per_day', 'anomalies', 'at_stake'],
                             'properties': {'week': {'type': 'string', 'description': 'its Monday'},
                                            'days': {'type': 'integer', 'description': 'days of the week in the period (the first and last weeks may be partial)'},
+                                           'customers': {'type': 'integer', 'description': 'customers scored that week (a week with fewer is not comparable)'},
                                            'cost_per_day': {'type': 'number', 'description': 'total cost of all customers, per day of the week'},
-                                           'expected_per_day': {'type': 'number', 'description': 'the same, expected'},
+                                           'expected_per_day': {'type': 'number', 'description': 'the same, expected (the cost itself on days nothing was expected yet)'},
                                            'anomalies': {'type': 'integer', 'description': 'anomalies that started that week'},
                                            'at_stake': {'type': 'number', 'description': "sum of |impact| of that week's days in an anomaly"}}}},
         'anomalies': {'type': 'array', 'description': 'ranked by money at stake, largest first',
@@ -89,14 +90,18 @@ def _num(x) -> float|None:
     return None if x is None or pd.isna(x) else float(x)
 
 def _weeks(days: pd.DataFrame) -> list[dict]:
-    "The weekly trend of scored `days` (date, cost, expected_cost, impact, anomaly) and the anomalies' start days (`starts`)."
+    "The weekly trend of scored `days` (customer_id, date, cost, expected_cost, impact, anomaly: the anomaly a day belongs to, or NaN)."
     if not len(days): return []
     wk = days.date.dt.to_period('W-SUN').dt.start_time
-    g = days.assign(week=wk, day=days.date.dt.normalize(), at_stake=days.impact.abs().where(days.anomaly.notna(), 0.0)).groupby('week')
-    t = g.agg(cost=('cost', 'sum'), expected_cost=('expected_cost', 'sum'), at_stake=('at_stake', 'sum'), days=('day', 'nunique'))
+    expected = days.expected_cost.fillna(days.cost)          # where nothing was expected yet (a warm-up), the cost itself: no deviation
+    g = days.assign(week=wk, day=days.date.dt.normalize(), expected=expected,
+                    at_stake=days.impact.abs().where(days.anomaly.notna(), 0.0)).groupby('week')
+    t = g.agg(cost=('cost', 'sum'), expected_cost=('expected', 'sum'), at_stake=('at_stake', 'sum'), days=('day', 'nunique'),
+              customers=('customer_id', 'nunique'))
     starts = days.drop_duplicates('anomaly').dropna(subset=['anomaly'])
     n = starts.assign(week=starts.date.dt.to_period('W-SUN').dt.start_time).groupby('week').size()
-    return [{'week': day_key(w), 'days': int(r.days), 'cost_per_day': float(r.cost / r.days), 'expected_per_day': float(r.expected_cost / r.days),
+    return [{'week': day_key(w), 'days': int(r.days), 'customers': int(r.customers), 'cost_per_day': float(r.cost / r.days),
+             'expected_per_day': float(r.expected_cost / r.days),
              'anomalies': int(n.get(w, 0)), 'at_stake': float(r.at_stake)} for w, r in t.iterrows()]
 
 def _chart(days: pd.DataFrame, start, end, before: int=42, after: int=14) -> dict:
@@ -246,7 +251,7 @@ def svg_trend(trend: list[dict], kind: str='cost', width: int=720, height: int=1
     for i, w in enumerate(trend):
         if w['at_stake'] > 0:
             out.append(f'<rect class="stake" x="{x(i) - bw / 2:.1f}" y="{yb(w["at_stake"]):.1f}" width="{bw:.1f}" height="{yb(0) - yb(w["at_stake"]):.1f}">'
-                       f'<title>week of {w["week"]}: {w["anomalies"]} new, {html.escape(fmt(w["at_stake"]))} at stake</title></rect>')
+                       f'<title>week of {w["week"]} ({w["customers"]} customers): {w["anomalies"]} new, {html.escape(fmt(w["at_stake"]))} at stake</title></rect>')
     out.append(f'<text class="tick" x="{L - 4}" y="{(mid + gap + height - B) / 2 + 3:.1f}" text-anchor="end">at stake</text>')
     pts = lambda v: ' L'.join(f"{x(i):.1f},{y(u):.1f}" for i, u in enumerate(v))
     out.append(f'<path class="expected" d="M{pts(exp)}"/><path class="cost" d="M{pts(cost)}"/>')

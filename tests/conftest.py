@@ -7,6 +7,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / 'tools'))
+from docs import ONE_THREAD, source_stamp
+
+if os.environ.get('PYTEST_XDIST_WORKER'):       # n workers on n cores: one thread each, as tools/docs.py runs the notebooks
+    for k, v in ONE_THREAD.items(): os.environ.setdefault(k, v)
 
 class FakeGemini:
     "Serves POST .../models/{model}:generateContent from a list of scripted replies (the last one repeats)."
@@ -58,8 +63,6 @@ def fast_config(tmp_path):
 @pytest.fixture(scope='session')
 def site():
     "The docs site of the current sources: the one `python tools/docs.py` built, or built here (one worker builds, the other waits)."
-    sys.path.insert(0, str(ROOT / 'tools'))
-    from docs import source_stamp
     stamp = ROOT / '_docs' / '.source-stamp'
     (ROOT / 'artifacts').mkdir(exist_ok=True)
     with open(ROOT / 'artifacts' / 'docs-build.lock', 'w') as lock:

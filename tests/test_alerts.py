@@ -78,6 +78,7 @@ def test_notify_without_a_channel_is_a_clear_error(tmp_path):
     r = cli(tmp_path, {}, '--notify')
     assert r.returncode == 2 and '--notify needs a channel' in r.stderr
 
+@pytest.mark.slow                   # three monitor mornings after a training: run by .ci/run after the quick suite
 def test_monitor_routes_alerts_and_sends_digests(tmp_path, smtp):
     """Routing and cadence through `monitor` mornings: customer 901 routed to the payments team's webhook (immediate),
     900 to finance by email as a weekly digest (routes_file), nothing left for the default webhook."""

@@ -88,6 +88,7 @@ def test_monitor_keeps_the_newest_days_provisional_and_rescores_them(tmp_path):
         assert run_cli(['history', '--store', str(tmp_path / 'store'), '--customer-id', '42']) == 2   # a mistyped id is not "no anomalies"
     assert 'customer 42 is not in the store' in err.getvalue() and '(1 customer trained)' in err.getvalue()
 
+@pytest.mark.slow                   # a subprocess run / a training and a monitor run: after the quick suite, in .ci/run
 def test_cli_scope_lists_charges_provisional_days_and_the_service_anomaly(export, tmp_path):
     from cloud_anomaly.cli import run_cli
     import contextlib, io
@@ -103,6 +104,7 @@ def test_cli_scope_lists_charges_provisional_days_and_the_service_anomaly(export
     res = pd.read_csv(tmp_path / 'res.csv')
     assert {'scope', 'parent', 'provisional'} <= set(res.columns) and set(res.scope) == {'customer', 'ServiceName'}
 
+@pytest.mark.slow                   # a subprocess run / a training and a monitor run: after the quick suite, in .ci/run
 def test_monitor_watches_the_scopes_of_a_customer(export, tmp_path):
     "With [data] scope, train and monitor keep a model for each customer's services too; a customer given by id brings its scopes."
     from cloud_anomaly.store import Store

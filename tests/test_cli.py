@@ -48,12 +48,22 @@ def test_use_llm_api_without_key_falls_back(tmp_path, fast_config):
     (None, ['--use-mock-data', '--config', 'missing.toml'], 'config file'),
     (None, [], 'no input'),
 ])
-def test_bad_input_gets_one_clear_message(tmp_path, content, args, message):
+def test_bad_input_gets_one_clear_message(tmp_path, monkeypatch, capsys, content, args, message):
+    "Each kind of bad input, through the command line's entry point in this process (a real process below: the same, once)."
+    from cloud_anomaly.cli import run_cli
     if content is not None: (tmp_path / 'f.csv').write_text(content)
-    r = run(*args, cwd=tmp_path)
-    assert r.returncode == 2, (r.returncode, r.stdout, r.stderr)
-    assert message in r.stderr and r.stderr.startswith('error: ') and 'Traceback' not in r.stderr
-    assert r.stdout == ''
+    monkeypatch.chdir(tmp_path)
+    code = run_cli([str(a) for a in args])
+    out, err = capsys.readouterr()
+    assert code == 2, (code, out, err)
+    assert message in err and err.startswith('error: ') and 'Traceback' not in err
+    assert out == ''
+
+def test_bad_input_in_a_real_process(tmp_path):
+    (tmp_path / 'f.csv').write_text('Date,CustomerID,TotalCost\n2024-01-01,1,abc\n')
+    r = run('--data-file', 'f.csv', cwd=tmp_path)
+    assert r.returncode == 2 and r.stdout == '', (r.returncode, r.stdout, r.stderr)
+    assert r.stderr.startswith('error: ') and "'abc'" in r.stderr and 'Traceback' not in r.stderr and 'I0000' not in r.stderr
 
 def test_console_script_help():
     import shutil
