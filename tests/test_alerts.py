@@ -60,6 +60,7 @@ def test_notify_by_webhook_and_email(tmp_path, smtp):
     assert handler.messages[0].rcpt_tos == ['finops@example.com'] and 'at stake' in msg['Subject']
     assert [p.get_filename() for p in msg.iter_attachments()] == ['plot.png']
 
+@pytest.mark.slow                   # a whole mock run in a subprocess; the thresholds themselves are tested in the alerts notebook
 def test_thresholds_keep_small_anomalies_quiet(tmp_path):
     hook = Receiver()
     r = cli(tmp_path, {'SLACK_WEBHOOK_URL': hook.url}, '--config', write_config(tmp_path, min_impact=10**9), '--notify')

@@ -32,6 +32,7 @@ def test_data_file_run_for_one_customer(tmp_path, fast_config):
     assert r.returncode == 0, r.stderr
     assert 'customer 8: 114 days scored' in r.stdout
 
+@pytest.mark.slow                   # a whole mock run in a subprocess for one message; the fallback itself is tested in test_gemini
 def test_use_llm_api_without_key_falls_back(tmp_path, fast_config):
     r = run('--use-mock-data', '--config', fast_config, '--use-llm-api')
     assert r.returncode == 0, r.stderr

@@ -73,14 +73,17 @@ def build(force_smalldocs: bool=False, flags: set=frozenset(), workers: int=2) -
     stamp = source_stamp()
     shutil.rmtree(root/'_build', ignore_errors=True); shutil.rmtree(proc, ignore_errors=True)
     shutil.copytree(src, work)
+    t0 = time.perf_counter()
     reports = root/'_build'/'reports'                      # files the notebooks make for the site (the monitoring report)
     os.environ['CLOUD_ANOMALY_REPORTS'] = str(reports)
     failed = run_notebooks(work, set(flags), workers)
     if failed:
         print('\n\n'.join(failed), file=sys.stderr)
         sys.exit(f"{len(failed)} notebook(s) failed")
+    t1 = time.perf_counter(); print(f"notebooks ran in {t1 - t0:.0f} s", flush=True)
     from nbdev.serve import proc_nbs
     proc_nbs(path=str(work), force=True)
+    t2 = time.perf_counter(); print(f"processed by nbdev in {t2 - t1:.0f} s", flush=True)
     for p in (proc/'data').rglob('*.md'): p.unlink()        # the data files' READMEs and licences are not pages of the site
     shutil.rmtree(out, ignore_errors=True)
     if shutil.which('quarto') and not force_smalldocs:
