@@ -26,6 +26,7 @@ def test_mock_run_writes_plot_table_and_prints_explanations(tmp_path, fast_confi
     if n_strong: assert 'explanation' in r.stdout and 'expected' in r.stdout
     assert 'Traceback' not in r.stderr and 'I0000' not in r.stderr   # TensorFlow's native chatter is silenced
 
+@pytest.mark.slow                   # a whole run in a subprocess; reading a daily CSV is tested in the notebooks and test_billing
 def test_data_file_run_for_one_customer(tmp_path, fast_config):
     generate_mock_data([7, 8], n_days=120).to_csv(tmp_path / 'costs.csv', index=False)
     r = run('--data-file', tmp_path / 'costs.csv', '--customer-id', '8', '--config', fast_config)
@@ -73,6 +74,7 @@ def test_console_script_help():
     r = subprocess.run([exe, '--help'], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0 and '--use-mock-data' in r.stdout and '--customer-id' in r.stdout
 
+@pytest.mark.slow                   # a portfolio run in a subprocess; FOCUS portfolios are tested quickly in test_billing
 def test_all_customers_of_a_focus_export(tmp_path, fast_config):
     "A FOCUS export with several accounts: every account runs, short ones are skipped with their reason."
     from focus_fixtures import focus_rows
