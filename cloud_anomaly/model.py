@@ -10,6 +10,7 @@ os.environ.setdefault('KERAS_BACKEND', 'tensorflow')
 from pathlib import Path
 import numpy as np
 import keras
+import tensorflow as tf
 from fastcore.basics import patch
 from .config import ModelConfig, CloudAnomalyError
 
@@ -74,23 +75,28 @@ def fit(self: LSTMAutoencoder, windows, verbose: int=0) -> dict:
 
 # %% ../nbs/02_model.ipynb #60d7326d
 @patch
+def _run(self: LSTMAutoencoder, part: str, windows, batch_size: int) -> np.ndarray:
+    "The network's output (`part='output'`) or its decoder's (`'hidden'`) for `windows`, `batch_size` windows per call of one compiled graph."
+    if self.model is None: raise CloudAnomalyError("the autoencoder is not trained yet: call fit or load first")
+    runners = self.__dict__.setdefault('_runners', {})
+    if part not in runners or runners[part][0] is not self.model:          # traced once per network: no per-call set-up, no eager LSTM loop
+        net = self.model if part == 'output' else keras.Model(self.model.input, self.model.get_layer('decoder').output)
+        spec = tf.TensorSpec([None, self.config.window_size, 1], tf.float32)
+        runners[part] = (self.model, tf.function(lambda x: net(x, training=False), input_signature=[spec]))
+    x, run = _as_3d(windows), runners[part][1]
+    width = 1 if part == 'output' else self.config.lstm_units
+    if len(x) == 0: return np.zeros((0, self.config.window_size, width), dtype='float32')
+    return np.concatenate([run(x[i:i + batch_size]).numpy() for i in range(0, len(x), batch_size)])
+
+@patch
 def reconstruct(self: LSTMAutoencoder, windows, batch_size: int=4096) -> np.ndarray:
     "The model's reconstruction of each window, shape (n, window)."
-    if self.model is None: raise CloudAnomalyError("the autoencoder is not trained yet: call fit or load first")
-    x = _as_3d(windows)
-    if len(x) == 0: return np.zeros((0, self.config.window_size), dtype='float32')
-    return np.asarray(self.model.predict(x, batch_size=batch_size, verbose=0))[..., 0]
+    return self._run('output', windows, batch_size)[..., 0]
 
 @patch
 def hidden(self: LSTMAutoencoder, windows, batch_size: int=4096) -> np.ndarray:
     "The decoder's output at every step of each window, shape (n, window, lstm_units): what the final dense layer reads."
-    if self.model is None: raise CloudAnomalyError("the autoencoder is not trained yet: call fit or load first")
-    if getattr(self, '_hidden_model', None) is None or self._hidden_model[0] is not self.model:
-        self._hidden_model = (self.model, keras.Model(self.model.input, self.model.get_layer('decoder').output))
-    x = _as_3d(windows)
-    if len(x) == 0: return np.zeros((0, self.config.window_size, self.config.lstm_units), dtype='float32')
-    if len(x) <= batch_size: return np.asarray(self._hidden_model[1](x, training=False))   # one batch: a direct call skips predict's set-up
-    return np.asarray(self._hidden_model[1].predict(x, batch_size=batch_size, verbose=0))
+    return self._run('hidden', windows, batch_size)
 
 @patch
 def dense_weights(self: LSTMAutoencoder) -> tuple[np.ndarray, float]:
