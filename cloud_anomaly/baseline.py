@@ -4,7 +4,8 @@
 
 # %% ../nbs/02a_baseline.ipynb #50ce39cd
 from __future__ import annotations
-import warnings
+import os, warnings
+from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pandas as pd
 from .stats import to_events
@@ -155,9 +156,18 @@ def deviations(cost, index, cycles: int=4, threshold: float=10.0, cusum_threshol
                         index=pd.DatetimeIndex(index))
 
 # %% ../nbs/02a_baseline.ipynb #many0002
+def _blocks(X: np.ndarray, index, args: tuple, start: np.ndarray, workers: int) -> dict:
+    "`_deviations` of the columns of `X`, in up to `workers` threads of 64 columns or more each (pandas' rolling code runs without the GIL); the same arrays as one call."
+    parts = np.array_split(np.arange(X.shape[1]), max(1, min(workers, X.shape[1] // 64)))
+    if len(parts) == 1: return _deviations(X, index, *args, start=start)
+    with warnings.catch_warnings(), ThreadPoolExecutor(len(parts)) as pool:
+        warnings.simplefilter('ignore', RuntimeWarning)                     # each block's own catch is not thread-safe: silence them here
+        done = list(pool.map(lambda cols: _deviations(X[:, cols], index, *args, start=start[cols]), parts))
+    return {k: np.concatenate([d[k] for d in done], axis=1) for k in done[0]}
+
 def deviations_many(series: dict, cycles: int=4, threshold: float=10.0, cusum_threshold: float=10.0, slack: float=1.0,
-                    tail_quantile: float=0.9, tail_margin: float=4.0) -> dict:
-    "`{key: deviations(...)}` of many cost series (`{key: pd.Series indexed by time}`), computed a calendar at a time: series that end on the same step share one pass."
+                    tail_quantile: float=0.9, tail_margin: float=4.0, workers: int|None=None, frames: bool=True) -> dict:
+    "`{key: deviations(...)}` of many cost series (`{key: pd.Series indexed by time}`), computed a calendar at a time: series that end on the same step share one pass (split over `workers` threads, default one per core); `frames=False`: each as a dict of its columns' arrays."
     args = (cycles, threshold, cusum_threshold, slack, tail_quantile, tail_margin)
     groups = {}
     for k, s in series.items():
@@ -168,15 +178,17 @@ def deviations_many(series: dict, cycles: int=4, threshold: float=10.0, cusum_th
         T = max(len(series[k]) for k in keys)
         index = pd.date_range(end=end, periods=T, freq=step)
         odd = [k for k in keys if not series[k].index.equals(index[T - len(series[k]):])]   # not on the calendar (irregular steps): alone
-        for k in odd: out[k] = deviations(series[k].to_numpy(float), series[k].index, *args)
+        for k in odd:
+            out[k] = deviations(series[k].to_numpy(float), series[k].index, *args)
+            if not frames: out[k] = {c: out[k][c].to_numpy() for c in out[k].columns}
         keys = [k for k in keys if k not in set(odd)]
         if not keys: continue
         X = np.full((T, len(keys)), np.nan)                                 # a column per series, NaN before its first step
         start = np.array([T - len(series[k]) for k in keys])
         for n, k in enumerate(keys): X[start[n]:, n] = series[k].to_numpy(float)
-        b = _deviations(X, index, *args, start=start)
+        b = _blocks(X, index, args, start, workers or os.cpu_count() or 1)
         for n, k in enumerate(keys):
             cols = {c: v[start[n]:, n] for c, v in b.items()}
             cols['since'] = cols['since'] - start[n]
-            out[k] = pd.DataFrame(cols, index=series[k].index)
+            out[k] = pd.DataFrame(cols, index=series[k].index) if frames else cols
     return out

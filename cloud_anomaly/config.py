@@ -277,9 +277,10 @@ class MonitorConfig(_Validated):
     rules_days: int = 28           # the rules compare a day with at most this many days before it
     spike_z: float = 5.0           # rules: a day this many robust sigmas above (or below, with a decrease) the days before is strong
     lock_timeout: float = 300.0    # seconds a train or monitor run waits for another one on the same store; then a clear error
+    write_chunk: int = 500         # customers a monitor run records in one store transaction; a killed run keeps the chunks it finished
 
     def validate(self):
-        for k in ('max_model_age_days', 'drift_days', 'min_history_days', 'backfill_days', 'lookback_days', 'rules_days', 'rescan_days'):
+        for k in ('max_model_age_days', 'drift_days', 'min_history_days', 'backfill_days', 'lookback_days', 'rules_days', 'rescan_days', 'write_chunk'):
             v = getattr(self, k)
             _check(_is_int(v) and v >= 1, f"monitor.{k} must be a positive integer, got {v!r}")
         _check(_is_int(self.yardstick_days) and self.yardstick_days >= 0, f"monitor.yardstick_days must be an integer >= 0, got {self.yardstick_days!r}")

@@ -110,10 +110,10 @@ def judge_arrays(x: np.ndarray, z_ae, c: DetectionConfig, dev: dict) -> dict:
             'decrease': known & (x <= exp * (1 + c.decrease_threshold)), 'since': dev['since'],
             'low': exp - c.deviation_threshold * dev['unit'], 'high': exp + c.deviation_threshold * dev['unit']}
 
-def deviations_of(costs: dict, config: DetectionConfig) -> dict:
-    "`{key: deviations}` of many cost series (`{key: pd.Series}`) at once, with the settings `judge_days` uses; hand each to `judge_days(dev=...)`."
+def deviations_of(costs: dict, config: DetectionConfig, frames: bool=True) -> dict:
+    "`{key: deviations}` of many cost series (`{key: pd.Series}`) at once, with the settings `judge_days` uses; hand each to `judge_days(dev=...)` (`frames=False`: dicts of arrays, for `judge_arrays`)."
     c = config
-    return deviations_many(costs, c.level_cycles, c.deviation_threshold, c.cusum_threshold, c.cusum_slack, c.tail_quantile, c.tail_margin)
+    return deviations_many(costs, c.level_cycles, c.deviation_threshold, c.cusum_threshold, c.cusum_slack, c.tail_quantile, c.tail_margin, frames=frames)
 
 
 # %% ../nbs/03_detector.ipynb #9253c0b4
@@ -180,6 +180,7 @@ class AnomalyDetector:
         self.train_end: pd.Timestamp|None = None
         self.train_errors: np.ndarray|None = None
         self.readout: tuple[np.ndarray, float]|None = None
+        self.recent_errors: pd.Series|None = None    # errors of the last training days, kept for the morning after (see the monitor)
 
     @property
     def method(self) -> str: return self.config.detection.method
@@ -317,7 +318,9 @@ def state(self: AnomalyDetector) -> dict:
     "Everything but the network, as plain JSON-ready values: scaler, threshold, yardstick, readout, window, end of training, config."
     return {'scaler': self.scaler.to_dict(), 'threshold': self.threshold, 'stats': self.stats, 'window': self.window,
             'readout': None if self.readout is None else {'weights': [float(v) for v in self.readout[0]], 'intercept': self.readout[1]},
-            'train_end': self.train_end.isoformat(), 'name': self.name, 'config': self.config.to_dict()}
+            'train_end': self.train_end.isoformat(), 'name': self.name, 'config': self.config.to_dict(),
+            'recent_errors': None if self.recent_errors is None else
+                {'dates': [day.isoformat() for day in self.recent_errors.index], 'errors': [float(e) for e in self.recent_errors]}}
 
 @patch(cls_method=True)
 def load(cls: AnomalyDetector, path: str|Path) -> AnomalyDetector:
@@ -334,4 +337,6 @@ def from_state(cls: AnomalyDetector, autoencoder, meta: dict) -> AnomalyDetector
     det.stats = {k: tuple(v) for k, v in meta['stats'].items()} if meta.get('stats') else None
     r = meta.get('readout')
     det.readout = None if r is None else (np.asarray(r['weights']), float(r['intercept']))
+    if (e := meta.get('recent_errors')):                                   # numpy parses the ISO days ten times faster than pandas
+        det.recent_errors = pd.Series(e['errors'], index=pd.DatetimeIndex(np.array(e['dates'], dtype='datetime64[ns]')), dtype=float)
     return det

@@ -24,9 +24,9 @@ from .store import Store, StoreError, run_lock, start_run, finish_run, new_model
 log = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'MONITOR_COLUMNS', 'rules_table', 'trailing_z', 'trailing_quantiles', 'lookback_start', 'model_table',
-           'fit_customer', 'watch', 'group_anomalies', 'train', 'MonitorReport', 'days_to_score', 'sustained_text',
-           'restated', 'monitor', 'plot_monitoring']
+__all__ = ['log', 'MONITOR_COLUMNS', 'rules_table', 'trailing_z', 'trailing_quantiles', 'lookback_start', 'past_errors',
+           'model_table', 'fit_customer', 'watch', 'group_anomalies', 'train', 'MonitorReport', 'days_to_score',
+           'sustained_text', 'restated', 'known_errors', 'monitor', 'plot_monitoring']
 
 # %% ../nbs/06d_monitor.ipynb #695f23e3
 MONITOR_COLUMNS = ['customer_id', 'date', 'cost', 'expected_cost', 'impact', 'expected_low', 'expected_high', 'error', 'threshold', 'pct_change',
@@ -84,27 +84,46 @@ def lookback_start(det: AnomalyDetector, series: pd.DataFrame, p0: int, config: 
     return max(0, p0 - m.drift_days - m.yardstick_days - (det.window - 1))
 
 
+def past_errors(det: AnomalyDetector, series: pd.DataFrame, p0: int, prior: pd.Series|None, config: Config|None=None) -> np.ndarray|None:
+    "The autoencoder errors `model_table` reads before step `p0`, from `prior` ({day: error} of `det`: its last training days, the days it scored since), or None when one is missing."
+    first_row = lookback_start(det, series, p0, config) + det.window - 1
+    if prior is None or first_row >= p0 or not len(prior): return None
+    need, have = (pd.DatetimeIndex(i).as_unit('ns').asi8 for i in (series.index[first_row:p0], prior.index))   # sorted days as integers: a search, not a reindex
+    at = np.minimum(np.searchsorted(have, need), len(have) - 1)
+    if not (have[at] == need).all(): return None
+    e = prior.to_numpy(float)[at]
+    return e if np.isfinite(e).all() else None
+
 def model_table(det: AnomalyDetector, series: pd.DataFrame, days, config: Config|None=None, exclude=None,
-                recon_at=None, dev: pd.DataFrame|None=None) -> tuple[pd.DataFrame, tuple|None]:
-    "Score consecutive `days` of `series` with `det` (`exclude`: judged days that take no part in the ranking); returns the table and `(position in days, 'errors' or 'level')` of the first drift (None: none)."
+                recon_at=None, dev: pd.DataFrame|dict|None=None, prior: pd.Series|None=None) -> tuple[pd.DataFrame, tuple|None]:
+    "Score consecutive `days` of `series` with `det` (`exclude`: judged days that take no part in the ranking; `prior`: errors of `det` on earlier days, see `past_errors`); returns the table and `(position in days, 'errors' or 'level')` of the first drift (None: none)."
+    cols, drift = _model_columns(det, series, days, config, exclude, recon_at, dev, prior)
+    return pd.DataFrame(cols), drift
+
+def _model_columns(det: AnomalyDetector, series: pd.DataFrame, days, config: Config|None=None, exclude=None,
+                   recon_at=None, dev: pd.DataFrame|dict|None=None, prior: pd.Series|None=None) -> tuple[dict, tuple|None]:
+    "`model_table`'s columns as arrays (a morning of many customers makes one frame of them all, not one per customer)."
     m, c, w, idx = (config or Config()).monitor, det.config.detection, det.window, series.index
     p0, p1 = idx.get_loc(days[0]), idx.get_loc(days[-1])
     after = int(idx.searchsorted(det.train_end, 'right'))
     lo = lookback_start(det, series, p0, config)
-    cost = series.cost.to_numpy(float)
-    wins = make_windows(det.scaler.transform(cost[lo:p1 + 1]), w)
-    recon = recon_at(lo, len(wins)) if recon_at is not None else None      # computed in bulk for many customers, when given
-    if recon is None: recon = det.reconstruct(wins)
     first_row = lo + w - 1                                                  # the step of the first window's day
+    past = past_errors(det, series, p0, prior, config)
+    start = lo if past is None else p0 - (w - 1)                            # known errors before p0: only the new days' windows run
+    cost = series.cost.to_numpy(float)
+    wins = make_windows(det.scaler.transform(cost[start:p1 + 1]), w)
+    recon = recon_at(start, len(wins)) if recon_at is not None else None   # computed in bulk for many customers, when given
+    if recon is None: recon = det.reconstruct(wins)
     rdays = idx[first_row:p1 + 1]                                           # the autoencoder's view of steps first_row .. p1 (as `shape_table`)
-    err = det._day_errors(wins, recon)
+    err = det._day_errors(wins, recon).astype(float)
+    if past is not None: err = np.r_[past, err]
     zr, med, scale = robust_z(err, det.stats, rdays)                         # its flag and threshold against the training yardstick
     z = trailing_z(err, det.stats, rdays, m.yardstick_days)                  # what the verdict reads: the yardstick of the days before too
     if exclude is not None and len(exclude): z[rdays.isin(pd.DatetimeIndex(exclude))] = 0.0
     new, now = np.arange(p0, p1 + 1) - first_row, slice(p0, p1 + 1)
     z_all = np.r_[np.zeros(first_row), z]                                   # all history to the last day: day by day = one run
     if dev is None: j = {k: v.to_numpy() for k, v in judge_days(cost[:p1 + 1], idx[:p1 + 1], z_all, c).items()}
-    else: j = judge_arrays(cost[:p1 + 1], z_all, c, {k: dev[k].to_numpy()[:p1 + 1] for k in DEV_COLUMNS})   # causal: computed once to the end, cut at p1
+    else: j = judge_arrays(cost[:p1 + 1], z_all, c, {k: np.asarray(dev[k])[:p1 + 1] for k in DEV_COLUMNS})   # causal: computed once to the end, cut at p1
     extra = np.nan_to_num(cost[:p1 + 1] - j['expected'])
     cum_extra, cum_exp = np.r_[0, np.cumsum(extra)], np.r_[0, np.cumsum(np.nan_to_num(j['expected']))]
     s0, s1 = j['since'][now], np.arange(p0, p1 + 1) + 1                     # a sustained change: what it cost since it began
@@ -115,31 +134,58 @@ def model_table(det: AnomalyDetector, series: pd.DataFrame, days, config: Config
         if np.median(z[p - k - first_row:p - first_row]) > m.drift_z: drift = (n, 'errors'); break
         if level_before > 0 and abs(float(np.median(cost[p - k:p])) / level_before - 1) > m.drift_level: drift = (n, 'level'); break
     known = j['known'][now]                                                 # what was known before the day; the reconstruction in the warm-up
-    expected = np.where(known, j['expected'][now], det.scaler.inverse_transform(recon[new, -1]))
-    t = pd.DataFrame({'date': idx[now], 'cost': cost[now], 'expected_cost': expected, 'impact': cost[now] - expected,
-                      'expected_low': np.where(known, j['low'][now], np.nan), 'expected_high': np.where(known, j['high'][now], np.nan),   # the band: where known
-                      'error': err[new], 'threshold': (med + c.z_threshold * scale)[new], 'pct_change': pct_change(cost)[now],
-                      'lstm_flag': (zr > c.z_threshold)[new], 'decrease_flag': j['decrease'][now], 'spike_flag': False,
-                      'anomaly_score': j['score'][now], 'is_strong': j['flag'][now] & ~excluded_days(idx[now], exclude),   # a day judged false positive or planned is not strong again
-                      'method': 'model', 'since': idx[s0], 'since_impact': cum_extra[s1] - cum_extra[s0], 'since_expected': cum_exp[s1] - cum_exp[s0]})
+    expected = np.where(known, j['expected'][now], det.scaler.inverse_transform(recon[len(recon) - len(new):, -1]))
+    n = p1 - p0 + 1
+    t = {'date': idx[now].to_numpy(), 'cost': cost[now], 'expected_cost': expected, 'impact': cost[now] - expected,
+         'expected_low': np.where(known, j['low'][now], np.nan), 'expected_high': np.where(known, j['high'][now], np.nan),   # the band: where known
+         'error': err[new], 'threshold': (med + c.z_threshold * scale)[new], 'pct_change': pct_change(cost[max(0, p0 - 1):p1 + 1])[-n:],
+         'lstm_flag': (zr > c.z_threshold)[new], 'decrease_flag': j['decrease'][now], 'spike_flag': np.zeros(n, bool),
+         'anomaly_score': j['score'][now], 'is_strong': j['flag'][now] & ~excluded_days(idx[now], exclude),   # a day judged false positive or planned is not strong again
+         'method': np.full(n, 'model', dtype=object), 'since': idx[s0].to_numpy(), 'since_impact': cum_extra[s1] - cum_extra[s0],
+         'since_expected': cum_exp[s1] - cum_exp[s0]}
     return t, drift
 
 # %% ../nbs/06d_monitor.ipynb #aae1b8fd
 def fit_customer(config: Config, series: pd.DataFrame, exclude=None, networks=None, name: str='series') -> AnomalyDetector:
     "A trained detector for one customer: its own network, or its readout and yardstick on the shared `networks`."
-    d = AnomalyDetector(config, name=name)
-    if networks is None: return d.fit(series, exclude=exclude)
-    f, wins, _ = d.prepare(series, exclude)
-    if d.window != networks.config.window_size:
-        raise DataError(f"{name}: its step gives a {d.window}-step window, the shared networks use {networks.config.window_size}")
-    keep = clean_windows(f.index, d.window, exclude)[:len(wins)]
-    if keep.sum() < d.min_train_windows: raise DataError(f"{name}: only {keep.sum()} training windows without the excluded days")
-    d.autoencoder = networks
-    return d.calibrate(f, wins, networks.hidden(wins), keep=keep)
+    d, n = AnomalyDetector(config, name=name), config.monitor.drift_days + config.monitor.yardstick_days
+    if networks is None:
+        d.fit(series, exclude=exclude)
+        f = series.loc[:d.train_end]
+        wins, hidden = make_windows(d.scaler.transform(f.cost.to_numpy(float)), d.window), None
+    else:
+        f, wins, _ = d.prepare(series, exclude)
+        if d.window != networks.config.window_size:
+            raise DataError(f"{name}: its step gives a {d.window}-step window, the shared networks use {networks.config.window_size}")
+        keep = clean_windows(f.index, d.window, exclude)[:len(wins)]
+        if keep.sum() < d.min_train_windows: raise DataError(f"{name}: only {keep.sum()} training windows without the excluded days")
+        d.autoencoder, hidden = networks, networks.hidden(wins)
+        d.calibrate(f, wins, hidden, keep=keep)
+    if n:                                                                   # the errors of the last training days: the morning after reads them
+        k = max(0, len(wins) - n)
+        wins, hidden = wins[k:], None if hidden is None else hidden[k:]
+        d.recent_errors = pd.Series(d._day_errors(wins, d.reconstruct(wins, hidden)), index=f.index[len(f) - len(wins):])
+    return d
 
 def watch(series: pd.DataFrame, days, detector: AnomalyDetector|None, config: Config, fit, exclude=None, recon_at=None,
-          dev: pd.DataFrame|None=None) -> tuple[pd.DataFrame, list]:
-    "Score `days` of one customer in order, (re)training with `fit(history)` by the policy (`exclude`: days judged false positive or planned); returns (table, [(detector, reason)])."
+          dev: pd.DataFrame|dict|None=None, prior: pd.Series|None=None) -> tuple[pd.DataFrame, list]:
+    "Score `days` of one customer in order, (re)training with `fit(history)` by the policy (`exclude`: days judged false positive or planned; `prior`: errors `detector` gave before, see `model_table`); returns (table, [(detector, reason)])."
+    cols, models = _watch_columns(series, days, detector, config, fit, exclude, recon_at, dev, prior)
+    return (pd.DataFrame(cols) if cols else pd.DataFrame(columns=MONITOR_COLUMNS[1:])), models
+
+def _stack(parts: list[dict]) -> dict:
+    "Column arrays of several tables one after the other, as `pd.concat` would join their frames (a column a part lacks: NaN, or NaT for days)."
+    if len(parts) == 1: return parts[0]
+    keys = list(dict.fromkeys(k for p in parts for k in p))
+    def column(k):
+        kind = next(p[k] for p in parts if k in p)
+        blank = np.datetime64('NaT', 'ns') if kind.dtype.kind == 'M' else np.nan
+        return np.concatenate([p[k] if k in p else np.full(len(p['date']), blank) for p in parts])
+    return {k: column(k) for k in keys}
+
+def _watch_columns(series: pd.DataFrame, days, detector: AnomalyDetector|None, config: Config, fit, exclude=None, recon_at=None,
+                   dev: pd.DataFrame|dict|None=None, prior: pd.Series|None=None) -> tuple[dict, list]:
+    "`watch`'s table as column arrays ({} when nothing was scored)."
     m, idx = config.monitor, series.index
     need, age = max(m.min_history_days, min_days(config)), pd.Timedelta(days=m.max_model_age_days)
     days = pd.DatetimeIndex(days)
@@ -163,19 +209,20 @@ def watch(series: pd.DataFrame, days, detector: AnomalyDetector|None, config: Co
             j = i + 1
             while j < len(days) and idx.searchsorted(days[j]) < need: j += 1
             t = rules_table(series, days[i:j], config)
+            t = {k: t[k].to_numpy() for k in t.columns}
         else:
             j = i + max(1, int((days[i:] - det.train_end <= age).sum()))
-            t, drift = model_table(det, series, days[i:j], config, exclude, recon_at if det is detector else None, dev)
+            t, drift = _model_columns(det, series, days[i:j], config, exclude, *((recon_at, dev, prior) if det is detector else (None, dev, det.recent_errors)))
             if drift is not None and drift[0] == 0 and tried: drift = (1, drift[1])   # retraining failed: score this day with what there is
             if drift is not None:
-                t, j, pending = t.iloc[:drift[0]], i + drift[0], f"drift ({drift[1]})"
-        t['model'] = model_index if det is not None else -1                  # t is this loop's own table: set in place, no copies
-        t['retrained'] = [reason if n == 0 and reason else '' for n in range(len(t))]
+                t, j, pending = {k: v[:drift[0]] for k, v in t.items()}, i + drift[0], f"drift ({drift[1]})"
+        n = len(t['date'])
+        t['model'] = np.full(n, model_index if det is not None else -1)
+        t['retrained'] = np.array([reason if k == 0 and reason else '' for k in range(n)], dtype=object)
         parts.append(t)
         i = j
-    parts = [p for p in parts if len(p)]                                    # most mornings: one part, nothing to concatenate
-    table = parts[0].reset_index(drop=True) if len(parts) == 1 else pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=MONITOR_COLUMNS[1:])
-    return table, models
+    parts = [p for p in parts if len(p['date'])]                            # most mornings: one part, nothing to join
+    return (_stack(parts) if parts else {}), models
 
 # %% ../nbs/06d_monitor.ipynb #fa470f85
 def group_anomalies(customer_id, strong: pd.DataFrame, last: dict|None=None, planned: dict|None=None, gap: int=3) -> list[dict]:
@@ -342,22 +389,25 @@ def sustained_text(sustained: tuple|None) -> str:
     pct = f" {abs(extra) / abs(expected):.0%}" if expected else ''
     return f"spend {'up' if extra >= 0 else 'down'}{pct} for {days} day{'s' if days != 1 else ''}, {'+' if extra >= 0 else '-'}{money(abs(extra))} so far: "
 
-def _write_customer(store: Store, run: int, cid: str, table: pd.DataFrame, models: list, paths: list, model_id, shared_id,
-                    groups: list, explanations: dict, before_commit=None) -> pd.DataFrame:
-    "One transaction: the customer's new models, its anomalies (new and extended) and its scored days; returns the table with anomaly ids."
+def _write_chunk(store: Store, run: int, t: pd.DataFrame, customers: list, shared_id, before_commit=None) -> pd.DataFrame:
+    "One transaction for a chunk of customers: their new models, anomalies (new and extended) and scored days `t` (all of theirs, one after the other); `customers`: (customer, first row, end row, new models, their files, model id, anomalies, explanations). Returns `t` with anomaly and model ids."
     with store.transaction():
-        ids = [_record_model(store, cid, det, reason, run, shared_id, p) for (det, reason), p in zip(models, paths)]
-        day_anomaly = {}
-        for g in groups:
-            if g['anomaly_id'] is None: g['anomaly_id'] = store.add_anomaly(cid, g, explanations.get(id(g)), run)
-            else: store.extend_anomaly(g['anomaly_id'], g)
-            day_anomaly.update({d: g['anomaly_id'] for d in g['days']})
-        t = table                                                           # the caller's copy (see `settle`): set in place
-        t['customer_id'] = cid
-        t['anomaly_id'] = pd.array([day_anomaly.get(d) for d in t.date], dtype='Int64')
-        t['model_id'] = pd.array([None if m == 'rules' else (model_id if k < 0 else ids[k]) for m, k in zip(t.method, t.model)], dtype='Int64')
+        method, k = t.method.to_numpy(), t.model.to_numpy()
+        anomaly, model = np.full(len(t), np.nan), np.full(len(t), np.nan)
+        dates = t.date.to_numpy()
+        for cid, a, b, models, paths, model_id, groups, explanations in customers:
+            ids = [_record_model(store, cid, det, reason, run, shared_id, p) for (det, reason), p in zip(models, paths)]
+            if model_id is not None: model[a:b][k[a:b] < 0] = model_id          # the model the customer came with
+            for n, i in enumerate(ids): model[a:b][k[a:b] == n] = i             # the ones this run trained
+            for g in groups:
+                if g['anomaly_id'] is None: g['anomaly_id'] = store.add_anomaly(cid, g, explanations.get(id(g)), run)
+                else: store.extend_anomaly(g['anomaly_id'], g)
+                anomaly[a:b][np.isin(dates[a:b], pd.DatetimeIndex(g['days']).to_numpy())] = g['anomaly_id']
+        model[method == 'rules'] = np.nan
+        t['anomaly_id'], t['model_id'] = pd.array(anomaly, dtype='Int64'), pd.array(model, dtype='Int64')
         store.add_scored_days(t, run)
-        if before_commit is not None: before_commit(cid)
+        if before_commit is not None:
+            for c in customers: before_commit(c[0])
     return t
 
 def _alert(store: Store, cfg: Config, notify: bool, frame: pd.DataFrame, run: int) -> tuple[pd.DataFrame, bool, list]:
@@ -389,8 +439,16 @@ def restated(store: Store, customer_id: str, series: pd.DataFrame, config: Confi
     moved = ~np.isclose(now, old.to_numpy(float), rtol=1e-6, atol=1e-6) & np.isfinite(now)
     return dates[moved].min() if moved.any() else None
 
+def known_errors(store: Store, customer_id: str, model_id: int, det: AnomalyDetector, series: pd.DataFrame, p0: int, config: Config) -> pd.Series:
+    "{day: error} of the customer's active model before step `p0`: its last training days (kept in its state) and the days it scored since (in the store)."
+    first = series.index[min(lookback_start(det, series, p0, config) + det.window - 1, p0)]
+    parts = [e for e in (det.recent_errors, store.model_errors(customer_id, model_id, since=first)) if e is not None and len(e)]
+    if len(parts) < 2: return parts[0] if parts else pd.Series(dtype=float)
+    both = pd.concat(parts)
+    return both[~both.index.duplicated(keep='last')]                      # a day scored after training counts as scored
+
 def _plan(store: Store, series: dict, models: _Models, cfg: Config, bulk) -> list[tuple]:
-    "What each customer needs: (customer, series, store state, model id, detector, days to score); the shared networks' windows go to `bulk`."
+    "What each customer needs: (customer, series, store state, model id, detector, days to score, errors known before them); the shared networks' windows go to `bulk`."
     todo = []
     for cid in sorted(series):
         s, st = series[cid], store.customer_state(cid)
@@ -398,15 +456,17 @@ def _plan(store: Store, series: dict, models: _Models, cfg: Config, bulk) -> lis
         days = days_to_score(s, st['watermark'], det, cfg)
         if (changed := restated(store, cid, s, cfg)) is not None: days = s.index[s.index >= min(changed, days[0] if len(days) else changed)]
         if not len(days): continue
-        todo.append((cid, s, st, model_id, det, days))
+        p0 = s.index.get_loc(days[0])
+        prior = known_errors(store, cid, model_id, det, s, p0, cfg) if det is not None else None
+        todo.append((cid, s, st, model_id, det, days, prior))
         if bulk is not None and det is not None and det.autoencoder is bulk.networks:
-            lo = lookback_start(det, s, s.index.get_loc(days[0]), cfg)
+            lo = lookback_start(det, s, p0, cfg) if past_errors(det, s, p0, prior, cfg) is None else p0 - (det.window - 1)
             bulk.add(cid, det, lo, make_windows(det.scaler.transform(s.cost.to_numpy(float)[lo:]), det.window))
     return todo
 
 def monitor(frame: pd.DataFrame, store: Store, config: Config|None=None, customer_ids='all', as_of=None,
             use_llm_api: bool=False, notify: bool=False, progress: bool=False,
-            before_commit=None, # test hook: called with the customer id inside each customer's transaction, before its commit
+            before_commit=None, # test hook: called with each customer id of a chunk inside the chunk's transaction, before its commit
            ) -> MonitorReport:
     "Score the days not scored before with the stored models, record days and anomalies, alert on new anomalies only."
     with run_lock(store, 'monitor', (config or Config()).monitor.lock_timeout):
@@ -421,20 +481,30 @@ def monitor(frame: pd.DataFrame, store: Store, config: Config|None=None, custome
         bulk = _BulkRecon(models.networks()) if sharing == 'shared' else None
         todo = _plan(store, series, models, cfg, bulk)                     # 1. which days each customer needs scored
         if bulk is not None: bulk.compute()                                 #    (the shared networks run once for all)
-        devs = deviations_of({t[0]: t[1].cost for t in todo}, cfg.detection)   #    (and the expected cost of all, block by block)
-        for cid, s, st, model_id, det, days in tqdm(todo, desc='monitoring', unit='customer', disable=not progress, leave=False):
-            fit = lambda h, cid=cid, ex=st['exclude']: fit_customer(cfg, h, ex, models.networks() if sharing == 'shared' else None,
-                                                                   name=f"customer {cid}")
-            fit.__name__ = f"customer {cid}"
-            table, new = watch(s, days, det, cfg, fit, st['exclude'], bulk.at(cid) if bulk is not None else None, devs.get(cid))   # 2. score
-            table = settle(table, frame.attrs)                               #    the newest days of an export: provisional, never a drop
-            groups = group_anomalies(cid, table[table.is_strong], st['last'], st['planned'], gap=(det or AnomalyDetector(cfg)).window // 2)
-            explanations = _explain_new(frame, cid, groups, cfg, use_llm_api)
-            paths = [_write_network(store, d, sharing == 'shared') for d, _ in new]
-            t = _write_customer(store, run, cid, table, new, paths, model_id, shared_id, groups, explanations, before_commit)   # 3. record
+        devs = deviations_of({t[0]: t[1].cost for t in todo}, cfg.detection, frames=False)   #    (and the expected cost of all, block by block)
+        bar = tqdm(total=len(todo), desc='monitoring', unit='customer', disable=not progress, leave=False)
+        for at in range(0, len(todo), cfg.monitor.write_chunk):             # a chunk of customers at a time: scored, then recorded together
+            done = []
+            for cid, s, st, model_id, det, days, prior in todo[at:at + cfg.monitor.write_chunk]:
+                fit = lambda h, cid=cid, ex=st['exclude']: fit_customer(cfg, h, ex, models.networks() if sharing == 'shared' else None,
+                                                                       name=f"customer {cid}")
+                fit.__name__ = f"customer {cid}"
+                cols, new = _watch_columns(s, days, det, cfg, fit, st['exclude'], bulk.at(cid) if bulk is not None else None, devs.get(cid), prior)   # 2. score
+                done.append((cid, st, model_id, det, len(cols.get('date', ())), cols, new)); bar.update()
+            t = settle(pd.DataFrame(_stack([d[5] for d in done if d[4]])), frame.attrs)   # one frame per chunk; the newest days of an export: provisional, never a drop
+            ends = np.cumsum([d[4] for d in done])
+            t['customer_id'] = np.repeat([d[0] for d in done], [d[4] for d in done])
+            strong, customers = t.is_strong.to_numpy(), []
+            for (cid, st, model_id, det, rows, _, new), b in zip(done, ends):
+                a = b - rows
+                groups = group_anomalies(cid, t.iloc[a:b][strong[a:b]], st['last'], st['planned'], gap=(det or AnomalyDetector(cfg)).window // 2) if strong[a:b].any() else []
+                paths = [_write_network(store, d, sharing == 'shared') for d, _ in new]
+                customers.append((cid, a, b, new, paths, model_id, groups, _explain_new(frame, cid, groups, cfg, use_llm_api)))
+            t = _write_chunk(store, run, t, customers, shared_id, before_commit)   # 3. record
             scored.append(t)
             new_models = t.retrained.to_numpy() != ''
-            if new_models.any(): retrained += [{'customer_id': cid, 'date': r.date, 'reason': r.retrained} for r in t[new_models].itertuples()]
+            if new_models.any(): retrained += [{'customer_id': r.customer_id, 'date': r.date, 'reason': r.retrained} for r in t[new_models].itertuples()]
+        bar.close()
         pending, delivered, sent = _alert(store, cfg, notify, frame, run)  # 4. alert (and the digests that are due)
         table = pd.concat(scored, ignore_index=True) if scored else pd.DataFrame(columns=MONITOR_COLUMNS + ['anomaly_id', 'model_id'])
         suppressed = store.suppressed_anomalies(run)

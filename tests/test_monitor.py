@@ -14,7 +14,7 @@ pytestmark = pytest.mark.slow      # minutes of training and subprocesses: run b
 
 CUSTOMERS, DAYS, TRAIN_TO, LAST = [11, 12, 13, 14], 240, '2024-07-28', '2024-08-27'   # 30 new days after training
 
-# A monitor run that stops inside the N-th customer's write transaction, tells the test by writing a file, and waits
+# A monitor run that stops inside the write transaction of the chunk that holds the N-th customer, tells the test by writing a file, and waits
 # to be killed: the fault is injected through monitor's `before_commit` hook, not through the environment.
 PAUSED_MONITOR = """
 import os, sys, time
@@ -47,7 +47,7 @@ def data(tmp_path_factory):
     raw = generate_mock_data(CUSTOMERS, n_days=DAYS, seed=3)
     raw.to_csv(d/'costs.csv', index=False)
     frame = AnomalyDetectionPipeline().load_data(data_file=d/'costs.csv')
-    with Store(d/'trained') as st: t = train(frame, st, fast_config(), as_of=TRAIN_TO)
+    with Store(d/'trained') as st: t = train(frame, st, fast_config(write_chunk=2), as_of=TRAIN_TO)   # monitor: 2 customers per transaction
     assert (t.status == 'trained').all()
     return d, frame
 
@@ -91,20 +91,20 @@ def test_killed_monitor_resumes_without_loss_or_duplicates(data, tmp_path):
     out, err = ref.communicate(timeout=600)
     assert ref.returncode == 0, err
     flag = tmp_path/'paused'
-    p = paused_monitor(d/'costs.csv', tmp_path/'killed', 2, flag)
+    p = paused_monitor(d/'costs.csv', tmp_path/'killed', 3, flag)
     deadline = time.monotonic() + 300
     while not flag.exists():
         assert p.poll() is None, p.communicate()
-        assert time.monotonic() < deadline, "the monitor never reached the second customer's write"
+        assert time.monotonic() < deadline, "the monitor never reached the second chunk's write"
         time.sleep(0.2)
-    os.kill(p.pid, signal.SIGKILL); p.wait(timeout=30)                 # killed inside the second customer's transaction
+    os.kill(p.pid, signal.SIGKILL); p.wait(timeout=30)                 # killed inside the second chunk's transaction (customers 13, 14)
     days, anomalies = content(tmp_path/'killed')
-    assert days.groupby('customer_id').size().to_dict() == {'11': 30}    # the first customer is kept, the second rolled back
+    assert days.groupby('customer_id').size().to_dict() == {'11': 30, '12': 30}   # the first chunk is kept, the second rolled back
     with Store(tmp_path/'killed') as st: assert st.query('SELECT status FROM runs').status.tolist() == ['finished', 'running']
     again = cli('monitor', '--data-file', d/'costs.csv', '--store', tmp_path/'killed', '--as-of', LAST)
     out2, err2 = again.communicate(timeout=600)
     assert again.returncode == 0, err2
-    assert 'monitor: 3 customers, 90 new days scored' in out2, out2    # only what the killed run had not written
+    assert 'monitor: 2 customers, 60 new days scored' in out2, out2    # only what the killed run had not written
     a, b = content(tmp_path/'killed'), content(tmp_path/'reference')
     assert len(a[0]) == len(CUSTOMERS) * 30 and not a[0].duplicated(['customer_id', 'date']).any()
     pd.testing.assert_frame_equal(a[0], b[0], atol=1e-6)
