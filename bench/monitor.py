@@ -10,9 +10,10 @@ drift). Event precision / recall / F1 against the generator's labels of 2025. Fo
 judged by a full run (shared networks trained on both years, every day judged with hindsight), on the same days.
 
 Morning: N customers x 730 days, trained on the first 729 days; then the wall time of `monitor` for day 730, the
-time a daily cron job takes. Prints one table per measurement.
+time a daily cron job takes, customers per second of it, and the peak resident memory of the process (data
+generation, training and the morning together). Prints one table per measurement.
 """
-import argparse, shutil, tempfile, time, sys
+import argparse, resource, shutil, tempfile, time, sys
 from pathlib import Path
 import pandas as pd
 
@@ -87,9 +88,10 @@ def morning(n: int, seed: int):
         t2 = time.time()
         size = sum(f.stat().st_size for f in (work/'s').rglob('*') if f.is_file())
     finally: shutil.rmtree(work)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024             # KiB on Linux: the process's peak, data included
     print(pd.DataFrame([{'customers': n, 'train s': round(t1 - t0, 1), 'morning run s': round(t2 - t1, 1),
-                         'days scored': len(rep.scored), 'retrained': len(rep.retrained), 'alerts': len(rep.alerts),
-                         'store MiB': round(size / 2**20, 1)}]).to_string(index=False))
+                         'customers/s': round(n / (t2 - t1)), 'days scored': len(rep.scored), 'retrained': len(rep.retrained),
+                         'alerts': len(rep.alerts), 'store MiB': round(size / 2**20, 1), 'peak MiB': round(peak)}]).to_string(index=False))
 
 if __name__ == '__main__':
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

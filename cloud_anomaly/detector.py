@@ -328,9 +328,9 @@ def load(cls: AnomalyDetector, path: str|Path) -> AnomalyDetector:
     return cls.from_state(*load_autoencoder(path))
 
 @patch(cls_method=True)
-def from_state(cls: AnomalyDetector, autoencoder, meta: dict) -> AnomalyDetector:
-    "A detector from its network (`LSTMAutoencoder` or shared `AutoencoderEnsemble`) and the `state` dict."
-    det = cls(Config.from_dict(meta['config']), name=meta['name'])
+def from_state(cls: AnomalyDetector, autoencoder, meta: dict, config: Config|None=None) -> AnomalyDetector:
+    "A detector from its network (`LSTMAutoencoder` or shared `AutoencoderEnsemble`) and the `state` dict (`config`: its settings, read already by a caller that loads many)."
+    det = cls(config or Config.from_dict(meta['config']), name=meta['name'])
     det.autoencoder, det.scaler = autoencoder, MinMaxScaler.from_dict(meta['scaler'])
     det.threshold, det.train_end = meta['threshold'], pd.Timestamp(meta['train_end'])
     det.window = meta.get('window', det.config.model.window_size)

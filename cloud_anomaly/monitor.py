@@ -55,9 +55,9 @@ def rules_table(series: pd.DataFrame, days, config: Config|None=None) -> pd.Data
     return pd.DataFrame(rows, columns=MONITOR_COLUMNS[1:-2])
 
 # %% ../nbs/06d_monitor.ipynb #cd565f5e
-def trailing_z(errors, stats: dict, times=None, days: int=60, min_days: int=30) -> np.ndarray:
-    "z of each error against the larger of the training yardstick `stats` and the robust spread (median, IQR) of the `days` errors before it."
-    z0, med0, sc0 = robust_z(errors, stats, times)
+def trailing_z(errors, stats: dict, times=None, days: int=60, min_days: int=30, base: tuple|None=None) -> np.ndarray:
+    "z of each error against the larger of the training yardstick `stats` and the robust spread (median, IQR) of the `days` errors before it (`base`: `robust_z` of the errors, when the caller has it)."
+    z0, med0, sc0 = base if base is not None else robust_z(errors, stats, times)
     if not days: return z0
     e = np.asarray(errors, float)
     q1, med, q3 = trailing_quantiles(e, days, min(min_days, days))
@@ -118,7 +118,7 @@ def _model_columns(det: AnomalyDetector, series: pd.DataFrame, days, config: Con
     err = det._day_errors(wins, recon).astype(float)
     if past is not None: err = np.r_[past, err]
     zr, med, scale = robust_z(err, det.stats, rdays)                         # its flag and threshold against the training yardstick
-    z = trailing_z(err, det.stats, rdays, m.yardstick_days)                  # what the verdict reads: the yardstick of the days before too
+    z = trailing_z(err, det.stats, rdays, m.yardstick_days, base=(zr, med, scale))   # what the verdict reads: the yardstick of the days before too
     if exclude is not None and len(exclude): z[rdays.isin(pd.DatetimeIndex(exclude))] = 0.0
     new, now = np.arange(p0, p1 + 1) - first_row, slice(p0, p1 + 1)
     z_all = np.r_[np.zeros(first_row), z]                                   # all history to the last day: day by day = one run
@@ -211,7 +211,7 @@ def _watch_columns(series: pd.DataFrame, days, detector: AnomalyDetector|None, c
             t = rules_table(series, days[i:j], config)
             t = {k: t[k].to_numpy() for k in t.columns}
         else:
-            j = i + max(1, int((days[i:] - det.train_end <= age).sum()))
+            j = max(i + 1, int(days.searchsorted(det.train_end + age, 'right')))   # the days within the model's age (days are in order)
             t, drift = _model_columns(det, series, days[i:j], config, exclude, *((recon_at, dev, prior) if det is detector else (None, dev, det.recent_errors)))
             if drift is not None and drift[0] == 0 and tried: drift = (1, drift[1])   # retraining failed: score this day with what there is
             if drift is not None:
@@ -324,7 +324,7 @@ class MonitorReport:
 
 class _Models:
     "The store's active models: the shared networks loaded once, each customer's detector on demand."
-    def __init__(self, store: Store): self.store, self.cache, self.shared_id = store, {}, store.shared_model_id()
+    def __init__(self, store: Store): self.store, self.cache, self.configs, self.shared_id = store, {}, [], store.shared_model_id()
     def networks(self, model_id=None):
         "The shared networks `model_id` (default: the active ones; None in a store of per-customer models), loaded once."
         model_id = model_id or self.shared_id
@@ -335,7 +335,11 @@ class _Models:
         "The customer's active model id and detector, or (None, None) when it has none yet."
         r = self.store.active_model(customer_id)
         if r is None: return None, None
-        if r['shared_id'] is not None: return r['model_id'], AnomalyDetector.from_state(self.networks(r['shared_id']), json.loads(r['detector']))
+        if r['shared_id'] is not None:
+            meta = json.loads(r['detector'])
+            config = next((c for d, c in self.configs if d == meta['config']), None)   # the customers of a store share their settings: read once
+            if config is None: config = Config.from_dict(meta['config']); self.configs.append((meta['config'], config))
+            return r['model_id'], AnomalyDetector.from_state(self.networks(r['shared_id']), meta, config)
         return r['model_id'], AnomalyDetector.load(self.store.path/'models'/r['path'])
 
 def days_to_score(series: pd.DataFrame, watermark, det: AnomalyDetector|None, config: Config) -> pd.DatetimeIndex:
@@ -497,7 +501,8 @@ def monitor(frame: pd.DataFrame, store: Store, config: Config|None=None, custome
             strong, customers = t.is_strong.to_numpy(), []
             for (cid, st, model_id, det, rows, _, new), b in zip(done, ends):
                 a = b - rows
-                groups = group_anomalies(cid, t.iloc[a:b][strong[a:b]], st['last'], st['planned'], gap=(det or AnomalyDetector(cfg)).window // 2) if strong[a:b].any() else []
+                hits = a + np.flatnonzero(strong[a:b])
+                groups = group_anomalies(cid, t.iloc[hits], st['last'], st['planned'], gap=(det or AnomalyDetector(cfg)).window // 2) if len(hits) else []
                 paths = [_write_network(store, d, sharing == 'shared') for d, _ in new]
                 customers.append((cid, a, b, new, paths, model_id, groups, _explain_new(frame, cid, groups, cfg, use_llm_api)))
             t = _write_chunk(store, run, t, customers, shared_id, before_commit)   # 3. record

@@ -23,12 +23,13 @@ def portfolio_series(frame: pd.DataFrame, customer_ids, data_config=None, kind: 
     rows = frame.groupby(keys, sort=False).indices                         # the frame is split once, not read per customer
     times, values = pd.DatetimeIndex(frame[cfg.date_column]), frame[cfg.cost_column].to_numpy(float)
     whole = _gapless_days(keys.to_numpy(), times, values, cfg, kind)
-    series, skipped = {}, {}
+    series, skipped, calendars = {}, {}, {}
     for cid in customer_ids:
         k = str(cid).strip()
         if k in whole:                                                      # the common case, summed for all customers at once
             first, v = whole[k]
-            series[cid] = pd.DataFrame({'cost': v, 'filled': np.zeros(len(v), bool)}, index=pd.date_range(first, periods=len(v), freq='D', name='date'))
+            if (first, len(v)) not in calendars: calendars[first, len(v)] = pd.date_range(first, periods=len(v), freq='D', name='date')   # shared: an index is immutable
+            series[cid] = pd.DataFrame({'cost': v, 'filled': np.zeros(len(v), bool)}, index=calendars[first, len(v)])
             continue
         mine = rows.get(k)
         try: series[cid] = series_of(times[mine], values[mine], cid, cfg, kind) if mine is not None else customer_series(frame, cid, cfg, kind=kind)
