@@ -2,6 +2,7 @@
 
     python bench/monitor.py --quality 40    # 40 mock customers x 730 days: train on 2024, monitor all of 2025
     python bench/monitor.py --morning 1000  # 1,000 customers: train on all but the last day, then one morning run
+    python bench/monitor.py --morning 1000 --profile   # ... and where the morning's time goes, function by function
 
 Quality: the store is trained on 2024 (shared networks, as from 20 customers by default) and `monitor` scores every
 day of 2025 in one run, which gives exactly the table of 365 daily runs (tested in tests/test_monitor.py and the
@@ -13,7 +14,7 @@ Morning: N customers x 730 days, trained on the first 729 days; then the wall ti
 time a daily cron job takes, customers per second of it, and the peak resident memory of the process (data
 generation, training and the morning together). Prints one table per measurement.
 """
-import argparse, resource, shutil, tempfile, time, sys
+import argparse, cProfile, pstats, resource, shutil, tempfile, time, sys
 from pathlib import Path
 import pandas as pd
 
@@ -73,7 +74,7 @@ def quality(n: int, seed: int, yardstick_days: int|None=None):
     print(f"train on 2024: {t1 - t0:.1f} s; models retrained during 2025: {len(rep.retrained)} {reasons}; "
           f"alerts {len(rep.alerts)}, suppressed {len(rep.suppressed)}")
 
-def morning(n: int, seed: int):
+def morning(n: int, seed: int, profile: bool=False):
     from cloud_anomaly.config import Config
     from cloud_anomaly.store import Store
     from cloud_anomaly.monitor import train, monitor
@@ -84,7 +85,10 @@ def morning(n: int, seed: int):
         t0 = time.time()
         with Store(work/'s') as st: train(frame, st, cfg, as_of='2025-12-29')
         t1 = time.time()
-        with Store(work/'s') as st: rep = monitor(frame, st, cfg, as_of='2025-12-30')
+        with Store(work/'s') as st:
+            if profile: prof = cProfile.Profile(); prof.enable()
+            rep = monitor(frame, st, cfg, as_of='2025-12-30')
+            if profile: prof.disable()
         t2 = time.time()
         size = sum(f.stat().st_size for f in (work/'s').rglob('*') if f.is_file())
     finally: shutil.rmtree(work)
@@ -92,14 +96,18 @@ def morning(n: int, seed: int):
     print(pd.DataFrame([{'customers': n, 'train s': round(t1 - t0, 1), 'morning run s': round(t2 - t1, 1),
                          'customers/s': round(n / (t2 - t1)), 'days scored': len(rep.scored), 'retrained': len(rep.retrained),
                          'alerts': len(rep.alerts), 'store MiB': round(size / 2**20, 1), 'peak MiB': round(peak)}]).to_string(index=False))
+    if profile:                                                             # where the morning's time went (cProfile's own cost included)
+        print("the morning's time by function (cumulative s; the profiler adds its own overhead):")
+        pstats.Stats(prof).sort_stats('cumulative').print_stats(r'cloud_anomaly.*(monitor|baseline|portfolio|store|model)\.py', 25)
 
 if __name__ == '__main__':
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('--quality', type=int, default=0, help='customers for the quality run (0: skip)')
     p.add_argument('--morning', type=int, default=0, help='customers for the timing of one morning (0: skip)')
     p.add_argument('--seed', type=int, default=11)
+    p.add_argument('--profile', action='store_true', help='with --morning: print where the morning run spends its time')
     p.add_argument('--yardstick-days', type=int, default=None, help='monitor.yardstick_days for the quality run (default: the config default; 0: training yardstick only)')
     a = p.parse_args()
     if not (a.quality or a.morning): p.error('give --quality N and/or --morning N')
     if a.quality: quality(a.quality, a.seed, a.yardstick_days)
-    if a.morning: morning(a.morning, a.seed)
+    if a.morning: morning(a.morning, a.seed, a.profile)

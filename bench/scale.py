@@ -32,7 +32,8 @@ def worker(mode: str, n: int, days: int, epochs):
     import numpy as np, pandas as pd, logging
     logging.getLogger('tensorflow').setLevel(logging.ERROR)
     from cloud_anomaly.config import Config
-    from cloud_anomaly.data import generate_mock_data, customer_series
+    from cloud_anomaly.data import generate_mock_data
+    from cloud_anomaly.portfolio import portfolio_series
     from cloud_anomaly.detector import AnomalyDetector
     from cloud_anomaly.portfolio import SharedDetector
     from cloud_anomaly.evaluation import label_windows, event_metrics, sum_event_metrics
@@ -40,7 +41,7 @@ def worker(mode: str, n: int, days: int, epochs):
     cfg = Config()
     if epochs: cfg.model.epochs = epochs
     ids = list(raw.CustomerID.unique())
-    series = {c: customer_series(raw, c) for c in ids}
+    series, _ = portfolio_series(raw, ids, cfg.data)                       # the frame split once (the same frames as customer_series)
     if mode == 'spark':
         os.environ.setdefault('PYSPARK_PYTHON', sys.executable)
         from pyspark.sql import SparkSession
@@ -58,9 +59,9 @@ def worker(mode: str, n: int, days: int, epochs):
     else:
         res = detect_spark(sdf, cfg, mode='shared').toPandas()
     sec = time.perf_counter() - t0
-    ms = {}
+    ms, labels = {}, dict(iter(raw.groupby('CustomerID', sort=False)))       # each customer's rows, the frame split once
     for c, r in res.groupby('customer_id'):
-        ms[c] = event_metrics(r.is_strong.to_numpy(bool), pd.DatetimeIndex(r.date), label_windows(raw[raw.CustomerID == c]))
+        ms[c] = event_metrics(r.is_strong.to_numpy(bool), pd.DatetimeIndex(r.date), label_windows(labels[c]))
     em, first = sum_event_metrics(list(ms.values())), sum_event_metrics([ms[c] for c in ids[:100] if c in ms])
     print(json.dumps({'mode': mode, 'customers': n, 'seconds': round(sec, 1), 'customers/s': round(n / sec, 2),
                       'precision': round(em['precision'], 3), 'recall': round(em['recall'], 3), 'event F1': round(em['f1'], 3),

@@ -495,6 +495,7 @@ def monitor(frame: pd.DataFrame, store: Store, config: Config|None=None, custome
                 fit.__name__ = f"customer {cid}"
                 cols, new = _watch_columns(s, days, det, cfg, fit, st['exclude'], bulk.at(cid) if bulk is not None else None, devs.get(cid), prior)   # 2. score
                 done.append((cid, st, model_id, det, len(cols.get('date', ())), cols, new)); bar.update()
+            if not any(d[4] for d in done): continue                        # a chunk that scored no day has nothing to write
             t = settle(pd.DataFrame(_stack([d[5] for d in done if d[4]])), frame.attrs)   # one frame per chunk; the newest days of an export: provisional, never a drop
             ends = np.cumsum([d[4] for d in done])
             t['customer_id'] = np.repeat([d[0] for d in done], [d[4] for d in done])
