@@ -67,6 +67,7 @@ def test_thresholds_keep_small_anomalies_quiet(tmp_path):
     assert r.returncode == 0, r.stderr
     assert 'alert by slack: not sent (nothing above the thresholds)' in r.stdout and hook.posts == []
 
+@pytest.mark.slow                   # a whole run in a subprocess (16 s); the quick suite keeps test_notify_by_webhook_and_email
 def test_failed_delivery_is_reported_and_keeps_results(tmp_path):
     hook = Receiver(status=500)
     r = cli(tmp_path, {'SLACK_WEBHOOK_URL': hook.url}, '--config', write_config(tmp_path, min_impact=0), '--notify', '--output', 'res.csv')

@@ -47,6 +47,7 @@ def test_hidden_service_anomaly_found_in_its_scope_and_linked(scoped):
     assert not total.is_strong.any()                                   # the customer's total did not move
     assert (strong.impact.abs().diff().dropna() <= 1e-9).all()        # ranked by money at stake
 
+@pytest.mark.slow                   # the counter-example, a second scoring of the export (12 s): after the quick suite, in .ci/run
 def test_without_the_billing_rules_the_same_export_raises_false_anomalies(export):
     "The controls: with every row summed the purchases and credits come back as anomalies; with no provisional days, the half-loaded day."
     res = AnomalyDetectionPipeline(fast(charge_categories=['all'])).run_many('all', data_file=export, use_mock_data=False)
