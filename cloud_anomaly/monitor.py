@@ -25,8 +25,8 @@ log = logging.getLogger(__name__)
 
 # %% auto #0
 __all__ = ['log', 'MONITOR_COLUMNS', 'rules_table', 'trailing_z', 'trailing_quantiles', 'lookback_start', 'past_errors',
-           'model_table', 'fit_customer', 'watch', 'group_anomalies', 'train', 'MonitorReport', 'days_to_score',
-           'sustained_text', 'restated', 'known_errors', 'monitor', 'plot_monitoring']
+           'model_table', 'fit_customer', 'watch', 'group_anomalies', 'train', 'MonitorReport', 'read_networks',
+           'days_to_score', 'sustained_text', 'restated', 'known_errors', 'monitor', 'plot_monitoring']
 
 # %% ../nbs/06d_monitor.ipynb #695f23e3
 MONITOR_COLUMNS = ['customer_id', 'date', 'cost', 'expected_cost', 'impact', 'expected_low', 'expected_high', 'error', 'threshold', 'pct_change',
@@ -322,6 +322,18 @@ class MonitorReport:
     delivered: bool = True          # False when an alert channel failed
     deliveries: list = field(default_factory=list)   # what `notify` sent: one dict per destination and channel (alerts, then digests)
 
+_READ = {}
+
+def read_networks(path: str|Path, keep: int=4):
+    "The networks saved at `path` (`load_autoencoder`), read once per process while their files stay the same: the mornings of one process (a notebook, the tests, a service) share one copy and its compiled graph. The `keep` last read are kept."
+    p = Path(path)
+    files = sorted(p.parent.glob(p.name + '*'))                            # path.json, and path.keras or the members' path-net<i>.*
+    stamp = (str(p.resolve()), tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files))
+    if stamp not in _READ:
+        while len(_READ) >= keep: _READ.pop(next(iter(_READ)))
+        _READ[stamp] = load_autoencoder(p)[0]
+    return _READ[stamp]
+
 class _Models:
     "The store's active models: the shared networks loaded once, each customer's detector on demand."
     def __init__(self, store: Store): self.store, self.cache, self.configs, self.shared_id = store, {}, [], store.shared_model_id()
@@ -329,7 +341,7 @@ class _Models:
         "The shared networks `model_id` (default: the active ones; None in a store of per-customer models), loaded once."
         model_id = model_id or self.shared_id
         if model_id is None: return None
-        if model_id not in self.cache: self.cache[model_id] = load_autoencoder(self.store.model_path(model_id))[0]
+        if model_id not in self.cache: self.cache[model_id] = read_networks(self.store.model_path(model_id))
         return self.cache[model_id]
     def detector(self, customer_id: str) -> tuple[int|None, AnomalyDetector|None]:
         "The customer's active model id and detector, or (None, None) when it has none yet."

@@ -1,6 +1,7 @@
 """Run the notebooks (the tests) once and build the docs website from what they printed: `python tools/docs.py`.
 
-Every notebook is copied to _build/nbs and executed there, one process per notebook, two at a time, skipping the
+Every notebook is copied to _build/nbs and executed there by two worker processes (each imports the package and
+TensorFlow once and runs a notebook at a time in a fresh namespace, as nbdev_test's process pool does), skipping the
 cells nbdev_test skips (`#| eval: false`, and cells flagged with a test flag of settings.ini such as `#| slow` unless
 `--flags slow` is given). A cell that raises fails the run: the notebook's error is printed and the exit code is 1,
 as with nbdev_test. The executed copies keep their outputs, so each number and figure on the site comes from the
@@ -55,17 +56,43 @@ def source_stamp() -> str:
 ONE_THREAD = {'TF_NUM_INTRAOP_THREADS': '1', 'TF_NUM_INTEROP_THREADS': '1', 'OMP_NUM_THREADS': '1', 'OPENBLAS_NUM_THREADS': '1',
               'MKL_NUM_THREADS': '1'}
 
+def _worker_init(env: dict):
+    "A notebook worker: one thread per library (see ONE_THREAD), its own stderr per notebook (see `_run_one`)."
+    os.environ.update(env)
+
+def _run_one(nb: str, flags: set) -> tuple[str, str|None, float]:
+    "Execute one notebook in this worker; returns (name, None or the error with the notebook's stderr, seconds)."
+    import tempfile, traceback
+    t0, here = time.perf_counter(), os.getcwd()
+    log, saved = tempfile.TemporaryFile(), os.dup(2)
+    sys.stderr.flush(); os.dup2(log.fileno(), 2)                            # library chatter (TensorFlow, Spark) kept apart
+    import matplotlib, pandas as pd
+    rc, fmt = matplotlib.rcParams.copy(), pd.get_option('display.float_format')   # what a notebook may change for the next
+    try: execute(Path(nb), flags); err = None
+    except BaseException: err = traceback.format_exc()
+    finally:
+        sys.stderr.flush(); os.dup2(saved, 2); os.close(saved); os.chdir(here)
+        matplotlib.rcParams.update(rc); pd.set_option('display.float_format', fmt)
+        import matplotlib.pyplot as plt; plt.close('all')
+    if err is not None:
+        log.seek(0); err = log.read().decode(errors='replace')[-3000:] + '\n' + err[-4000:]
+    log.close()
+    return Path(nb).name, err, time.perf_counter() - t0
+
 def run_notebooks(work: Path, flags: set, workers: int=2) -> list[str]:
-    "Execute every notebook of `work`, the slowest first; returns the failures with their error output."
+    "Execute every notebook of `work`, the slowest first, in `workers` processes; returns the failures with their error output."
+    from concurrent.futures import ProcessPoolExecutor
+    import multiprocessing as mp
     order = {'09_evaluation': 0, '03b_portfolio': 0, '06_pipeline': 0, '06b_spark': 0, '06d_monitor': 0, '07_cli': 0}
     nbs = sorted(work.glob('*.ipynb'), key=lambda p: (order.get(p.stem, 1), p.name))   # the slow ones first: no long tail
-    env = os.environ | ONE_THREAD if workers > 1 else os.environ
-    def run(nb):
-        t0 = time.perf_counter()
-        r = subprocess.run([sys.executable, __file__, '--execute', str(nb), '--flags', ' '.join(flags)], capture_output=True, text=True, env=env)
-        print(f"{'ok    ' if r.returncode == 0 else 'FAILED'} {nb.name} ({time.perf_counter() - t0:.0f} s)", flush=True)
-        return None if r.returncode == 0 else f"{nb.name}:\n{r.stderr[-4000:]}"
-    with ThreadPoolExecutor(workers) as ex: return [f for f in ex.map(run, nbs) if f]
+    env = ONE_THREAD if workers > 1 else {}
+    sys.path.insert(0, str(Path(__file__).parent)); import docs       # by its module name: IPython takes over `__main__` in a worker
+    failed = []
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context('spawn'), initializer=docs._worker_init, initargs=(env,)) as ex:
+        for name, err, secs in ex.map(docs._run_one, map(str, nbs), [set(flags)] * len(nbs)):
+            print(f"{'ok    ' if err is None else 'FAILED'} {name} ({secs:.0f} s)", flush=True)
+            if err is not None: failed.append(f"{name}:\n{err}")
+    return failed
 
 def build(force_smalldocs: bool=False, flags: set=frozenset(), workers: int=2) -> Path:
     "Execute, process and render the notebooks; returns the site folder (_docs). Exits with 1 when a notebook fails."
