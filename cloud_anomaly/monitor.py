@@ -55,18 +55,19 @@ def rules_table(series: pd.DataFrame, days, config: Config|None=None) -> pd.Data
     return pd.DataFrame(rows, columns=MONITOR_COLUMNS[1:-2])
 
 # %% ../nbs/06d_monitor.ipynb #cd565f5e
-def trailing_z(errors, stats: dict, times=None, days: int=60, min_days: int=30, base: tuple|None=None) -> np.ndarray:
-    "z of each error against the larger of the training yardstick `stats` and the robust spread (median, IQR) of the `days` errors before it (`base`: `robust_z` of the errors, when the caller has it)."
+def trailing_z(errors, stats: dict, times=None, days: int=60, min_days: int=30, base: tuple|None=None, start: int=0) -> np.ndarray:
+    "z of each error against the larger of the training yardstick `stats` and the robust spread (median, IQR) of the `days` errors before it (`base`: `robust_z` of the errors, when the caller has it; `start`: the first step the caller reads, the steps before keep the training yardstick's z)."
     z0, med0, sc0 = base if base is not None else robust_z(errors, stats, times)
     if not days: return z0
-    e = np.asarray(errors, float)
-    q1, med, q3 = trailing_quantiles(e, days, min(min_days, days))
-    return (e - np.fmax(med, med0)) / np.maximum(np.fmax((q3 - q1) / 1.349, sc0), 1e-3)   # fmax: too few days before -> training's
+    e, z = np.asarray(errors, float), np.array(z0, float)
+    q1, med, q3 = trailing_quantiles(e, days, min(min_days, days), start=start)
+    z[start:] = (e[start:] - np.fmax(med, med0[start:])) / np.maximum(np.fmax((q3 - q1) / 1.349, sc0[start:]), 1e-3)   # fmax: too few days before -> training's
+    return z
 
-def trailing_quantiles(e: np.ndarray, days: int, min_count: int, qs=(0.25, 0.5, 0.75)) -> list[np.ndarray]:
-    "The quantiles `qs` (linear interpolation) of the `days` values before each step (NaNs skipped; NaN with fewer than `min_count`): a rolling quantile in one numpy pass."
+def trailing_quantiles(e: np.ndarray, days: int, min_count: int, qs=(0.25, 0.5, 0.75), start: int=0) -> list[np.ndarray]:
+    "The quantiles `qs` (linear interpolation) of the `days` values before each step from `start` on (NaNs skipped; NaN with fewer than `min_count`): a rolling quantile in one numpy pass."
     n = len(e)
-    win = np.sort(np.lib.stride_tricks.sliding_window_view(np.r_[np.full(days, np.nan), e], days)[:n], axis=1)   # NaNs sort last
+    win = np.sort(np.lib.stride_tricks.sliding_window_view(np.r_[np.full(days, np.nan), e], days)[start:n], axis=1)   # NaNs sort last
     cnt = np.isfinite(win).sum(axis=1)
     out = []
     for q in qs:
@@ -88,7 +89,7 @@ def past_errors(det: AnomalyDetector, series: pd.DataFrame, p0: int, prior: pd.S
     "The autoencoder errors `model_table` reads before step `p0`, from `prior` ({day: error} of `det`: its last training days, the days it scored since), or None when one is missing."
     first_row = lookback_start(det, series, p0, config) + det.window - 1
     if prior is None or first_row >= p0 or not len(prior): return None
-    need, have = (pd.DatetimeIndex(i).as_unit('ns').asi8 for i in (series.index[first_row:p0], prior.index))   # sorted days as integers: a search, not a reindex
+    need, have = (np.asarray(i, dtype='datetime64[ns]').view('i8') for i in (series.index[first_row:p0], prior.index))   # sorted days as integers: a search, not a reindex
     at = np.minimum(np.searchsorted(have, need), len(have) - 1)
     if not (have[at] == need).all(): return None
     e = prior.to_numpy(float)[at]
@@ -101,14 +102,14 @@ def model_table(det: AnomalyDetector, series: pd.DataFrame, days, config: Config
     return pd.DataFrame(cols), drift
 
 def _model_columns(det: AnomalyDetector, series: pd.DataFrame, days, config: Config|None=None, exclude=None,
-                   recon_at=None, dev: pd.DataFrame|dict|None=None, prior: pd.Series|None=None) -> tuple[dict, tuple|None]:
-    "`model_table`'s columns as arrays (a morning of many customers makes one frame of them all, not one per customer)."
+                   recon_at=None, dev: pd.DataFrame|dict|None=None, prior: pd.Series|None=None, past=False) -> tuple[dict, tuple|None]:
+    "`model_table`'s columns as arrays (a morning of many customers makes one frame of them all, not one per customer); `past`: `past_errors`' answer when the caller has it."
     m, c, w, idx = (config or Config()).monitor, det.config.detection, det.window, series.index
     p0, p1 = idx.get_loc(days[0]), idx.get_loc(days[-1])
     after = int(idx.searchsorted(det.train_end, 'right'))
     lo = lookback_start(det, series, p0, config)
     first_row = lo + w - 1                                                  # the step of the first window's day
-    past = past_errors(det, series, p0, prior, config)
+    if past is False: past = past_errors(det, series, p0, prior, config)
     start = lo if past is None else p0 - (w - 1)                            # known errors before p0: only the new days' windows run
     cost = series.cost.to_numpy(float)
     wins = make_windows(det.scaler.transform(cost[start:p1 + 1]), w)
@@ -118,7 +119,7 @@ def _model_columns(det: AnomalyDetector, series: pd.DataFrame, days, config: Con
     err = det._day_errors(wins, recon).astype(float)
     if past is not None: err = np.r_[past, err]
     zr, med, scale = robust_z(err, det.stats, rdays)                         # its flag and threshold against the training yardstick
-    z = trailing_z(err, det.stats, rdays, m.yardstick_days, base=(zr, med, scale))   # what the verdict reads: the yardstick of the days before too
+    z = trailing_z(err, det.stats, rdays, m.yardstick_days, base=(zr, med, scale), start=max(0, p0 - m.drift_days - first_row))   # what the verdict and the drift check read: the yardstick of the days before too
     if exclude is not None and len(exclude): z[rdays.isin(pd.DatetimeIndex(exclude))] = 0.0
     new, now = np.arange(p0, p1 + 1) - first_row, slice(p0, p1 + 1)
     z_all = np.r_[np.zeros(first_row), z]                                   # all history to the last day: day by day = one run
@@ -184,11 +185,11 @@ def _stack(parts: list[dict]) -> dict:
     return {k: column(k) for k in keys}
 
 def _watch_columns(series: pd.DataFrame, days, detector: AnomalyDetector|None, config: Config, fit, exclude=None, recon_at=None,
-                   dev: pd.DataFrame|dict|None=None, prior: pd.Series|None=None) -> tuple[dict, list]:
-    "`watch`'s table as column arrays ({} when nothing was scored)."
+                   dev: pd.DataFrame|dict|None=None, prior: pd.Series|None=None, past=False) -> tuple[dict, list]:
+    "`watch`'s table as column arrays ({} when nothing was scored; `past`: `past_errors` of `detector` before the first day, when the caller has it)."
     m, idx = config.monitor, series.index
     need, age = max(m.min_history_days, min_days(config)), pd.Timedelta(days=m.max_model_age_days)
-    days = pd.DatetimeIndex(days)
+    days = days if isinstance(days, pd.DatetimeIndex) else pd.DatetimeIndex(days)
     parts, models, det, pending, i = [], [], detector, None, 0
     while i < len(days):
         d, reason, tried = days[i], pending, False
@@ -212,7 +213,7 @@ def _watch_columns(series: pd.DataFrame, days, detector: AnomalyDetector|None, c
             t = {k: t[k].to_numpy() for k in t.columns}
         else:
             j = max(i + 1, int(days.searchsorted(det.train_end + age, 'right')))   # the days within the model's age (days are in order)
-            t, drift = _model_columns(det, series, days[i:j], config, exclude, *((recon_at, dev, prior) if det is detector else (None, dev, det.recent_errors)))
+            t, drift = _model_columns(det, series, days[i:j], config, exclude, *((recon_at, dev, prior, past if i == 0 else False) if det is detector else (None, dev, det.recent_errors)))
             if drift is not None and drift[0] == 0 and tried: drift = (1, drift[1])   # retraining failed: score this day with what there is
             if drift is not None:
                 t, j, pending = {k: v[:drift[0]] for k, v in t.items()}, i + drift[0], f"drift ({drift[1]})"
@@ -357,8 +358,8 @@ class _Models:
 def days_to_score(series: pd.DataFrame, watermark, det: AnomalyDetector|None, config: Config) -> pd.DatetimeIndex:
     "The days of a customer not scored before: after the last scored day, else after the model's training, else its last `backfill_days` (or all, when short)."
     idx, m = series.index, config.monitor
-    if watermark is not None: return idx[idx > pd.Timestamp(watermark)]
-    if det is not None: return idx[idx > det.train_end]
+    if watermark is not None: return idx[idx.searchsorted(pd.Timestamp(watermark), 'right'):]   # days in order: a search
+    if det is not None: return idx[idx.searchsorted(det.train_end, 'right'):]
     if len(idx) - m.backfill_days >= max(m.min_history_days, min_days(config)): return idx[-m.backfill_days:]
     return idx[1:]
 
@@ -450,10 +451,11 @@ def restated(store: Store, customer_id: str, series: pd.DataFrame, config: Confi
     if not len(series): return None
     old = store.scored_costs(customer_id, since=series.index[-1] - pd.Timedelta(days=config.monitor.rescan_days))
     if not len(old): return None
-    dates = pd.DatetimeIndex(old.index)
-    now = series.cost.reindex(dates).to_numpy(float)
+    have, need = (np.asarray(i, dtype='datetime64[ns]').view('i8') for i in (series.index, old.index))   # sorted days as integers: a search, not a reindex
+    at = np.minimum(np.searchsorted(have, need), len(have) - 1)
+    now = np.where(have[at] == need, series.cost.to_numpy(float)[at], np.nan)
     moved = ~np.isclose(now, old.to_numpy(float), rtol=1e-6, atol=1e-6) & np.isfinite(now)
-    return dates[moved].min() if moved.any() else None
+    return old.index[moved].min() if moved.any() else None
 
 def known_errors(store: Store, customer_id: str, model_id: int, det: AnomalyDetector, series: pd.DataFrame, p0: int, config: Config) -> pd.Series:
     "{day: error} of the customer's active model before step `p0`: its last training days (kept in its state) and the days it scored since (in the store)."
@@ -464,7 +466,7 @@ def known_errors(store: Store, customer_id: str, model_id: int, det: AnomalyDete
     return both[~both.index.duplicated(keep='last')]                      # a day scored after training counts as scored
 
 def _plan(store: Store, series: dict, models: _Models, cfg: Config, bulk) -> list[tuple]:
-    "What each customer needs: (customer, series, store state, model id, detector, days to score, errors known before them); the shared networks' windows go to `bulk`."
+    "What each customer needs: (customer, series, store state, model id, detector, days to score, errors known before them, the errors `model_table` reads of them); the shared networks' windows go to `bulk`."
     todo = []
     for cid in sorted(series):
         s, st = series[cid], store.customer_state(cid)
@@ -474,9 +476,10 @@ def _plan(store: Store, series: dict, models: _Models, cfg: Config, bulk) -> lis
         if not len(days): continue
         p0 = s.index.get_loc(days[0])
         prior = known_errors(store, cid, model_id, det, s, p0, cfg) if det is not None else None
-        todo.append((cid, s, st, model_id, det, days, prior))
+        past = past_errors(det, s, p0, prior, cfg) if det is not None else None
+        todo.append((cid, s, st, model_id, det, days, prior, past))
         if bulk is not None and det is not None and det.autoencoder is bulk.networks:
-            lo = lookback_start(det, s, p0, cfg) if past_errors(det, s, p0, prior, cfg) is None else p0 - (det.window - 1)
+            lo = lookback_start(det, s, p0, cfg) if past is None else p0 - (det.window - 1)
             bulk.add(cid, det, lo, make_windows(det.scaler.transform(s.cost.to_numpy(float)[lo:]), det.window))
     return todo
 
@@ -501,11 +504,11 @@ def monitor(frame: pd.DataFrame, store: Store, config: Config|None=None, custome
         bar = tqdm(total=len(todo), desc='monitoring', unit='customer', disable=not progress, leave=False)
         for at in range(0, len(todo), cfg.monitor.write_chunk):             # a chunk of customers at a time: scored, then recorded together
             done = []
-            for cid, s, st, model_id, det, days, prior in todo[at:at + cfg.monitor.write_chunk]:
+            for cid, s, st, model_id, det, days, prior, past in todo[at:at + cfg.monitor.write_chunk]:
                 fit = lambda h, cid=cid, ex=st['exclude']: fit_customer(cfg, h, ex, models.networks() if sharing == 'shared' else None,
                                                                        name=f"customer {cid}")
                 fit.__name__ = f"customer {cid}"
-                cols, new = _watch_columns(s, days, det, cfg, fit, st['exclude'], bulk.at(cid) if bulk is not None else None, devs.get(cid), prior)   # 2. score
+                cols, new = _watch_columns(s, days, det, cfg, fit, st['exclude'], bulk.at(cid) if bulk is not None else None, devs.get(cid), prior, past)   # 2. score
                 done.append((cid, st, model_id, det, len(cols.get('date', ())), cols, new)); bar.update()
             if not any(d[4] for d in done): continue                        # a chunk that scored no day has nothing to write
             t = settle(pd.DataFrame(_stack([d[5] for d in done if d[4]])), frame.attrs)   # one frame per chunk; the newest days of an export: provisional, never a drop
