@@ -10,7 +10,7 @@ import logging, time
 from pathlib import Path
 import numpy as np
 import pandas as pd
-from cloud_anomaly.config import Config
+from cloud_anomaly.config import Config, DataConfig
 from cloud_anomaly.data import DataError, customer_series
 from cloud_anomaly.detector import AnomalyDetector
 from cloud_anomaly.portfolio import SharedDetector
@@ -36,10 +36,12 @@ def labelled_series(nab_dir: str|Path|None=None, customers: int=60, n_days: int=
         for fam in nab_families:
             for _, r in nab_series(nab_dir, families=NAB_FAMILIES[fam]).iterrows():
                 f = load_data(r.path)                                    # as a user feeds it: the raw file, its own step
-                s = customer_series(f, f.CustomerID.iloc[0], kind='metric')
+                try: s, refused = customer_series(f, f.CustomerID.iloc[0], kind='metric'), None
+                except DataError as e:                                   # refused by the product (mostly gaps): ours find nothing there,
+                    s, refused = customer_series(f, f.CustomerID.iloc[0], DataConfig(max_gap_share=1.0), kind='metric'), str(e)   # the peers still run
                 s.attrs['kind'] = 'metric'
                 out.append({'family': fam, 'name': r.file, 'series': s, 'windows': r.windows, 'kinds': [],
-                            'scored_from': nab_probation_end(s.index), 'money': False})
+                            'scored_from': nab_probation_end(s.index), 'money': False, 'refused': refused})
     return out
 
 def prophet_flags(series: pd.DataFrame, interval: float=0.99) -> np.ndarray:
@@ -73,6 +75,7 @@ def detect_flags(method: str, item: dict, config_changes: dict|None=None) -> np.
     d = Config.preset(method).to_dict()
     for sec, kv in (config_changes or {}).items(): d[sec].update(kv)
     flags = np.zeros(len(x), bool)
+    if item.get('refused'): return flags                                # the product refuses the file: its windows count as missed
     try: res = AnomalyDetector(Config.from_dict(d), name=method).fit_score(series)
     except DataError: return flags                                      # e.g. a constant series: nothing to detect
     if method == 'seed': strong = res.is_strong.to_numpy(bool) & ~res.in_training.to_numpy(bool)   # only the last 20 % is judged
