@@ -13,6 +13,7 @@ def run(*args, env=None, cwd=None):
     return subprocess.run([sys.executable, '-m', 'cloud_anomaly', *map(str, args)], capture_output=True, text=True,
                           env=e, cwd=cwd, timeout=600)
 
+@pytest.mark.slow                   # a whole mock run in a subprocess; the same run is the CLI notebook's (in process), a real process is test_bad_input_in_a_real_process
 def test_mock_run_writes_plot_table_and_prints_explanations(tmp_path, fast_config):
     r = run('--use-mock-data', '--customer-id', '900', '--config', fast_config,
             '--save-plot', tmp_path / 'plot.png', '--output', tmp_path / 'results.csv')

@@ -61,14 +61,19 @@ def _worker_init(env: dict):
     os.environ.update(env)
 
 def _run_one(nb: str, flags: set) -> tuple[str, str|None, float]:
-    "Execute one notebook in this worker; returns (name, None or the error with the notebook's stderr, seconds)."
+    "Execute one notebook in this worker and process it for the site as nbdev_proc_nbs would; returns (name, None or the error with the notebook's stderr, seconds)."
     import tempfile, traceback
     t0, here = time.perf_counter(), os.getcwd()
     log, saved = tempfile.TemporaryFile(), os.dup(2)
     sys.stderr.flush(); os.dup2(log.fileno(), 2)                            # library chatter (TensorFlow, Spark) kept apart
     import matplotlib, pandas as pd
     rc, fmt = matplotlib.rcParams.copy(), pd.get_option('display.float_format')   # what a notebook may change for the next
-    try: execute(Path(nb), flags); err = None
+    try:
+        execute(Path(nb), flags); err = None
+        from nbdev.serve import _proc_file
+        from nbdev.serve_drv import main as process
+        job = _proc_file(Path(nb), root/'_proc', Path(nb).parent)           # nbdev's processing of the page, here while the other worker runs
+        if job: process(job)
     except BaseException: err = traceback.format_exc()
     finally:
         sys.stderr.flush(); os.dup2(saved, 2); os.close(saved); os.chdir(here)
@@ -109,7 +114,7 @@ def build(force_smalldocs: bool=False, flags: set=frozenset(), workers: int=2) -
         sys.exit(f"{len(failed)} notebook(s) failed")
     t1 = time.perf_counter(); print(f"notebooks ran in {t1 - t0:.0f} s", flush=True)
     from nbdev.serve import proc_nbs
-    proc_nbs(path=str(work), force=True)
+    proc_nbs(path=str(work))                               # the rest: the workers processed each notebook after running it
     t2 = time.perf_counter(); print(f"processed by nbdev in {t2 - t1:.0f} s", flush=True)
     for p in (proc/'data').rglob('*.md'): p.unlink()        # the data files' READMEs and licences are not pages of the site
     shutil.rmtree(out, ignore_errors=True)
