@@ -15,7 +15,6 @@ notebook writes to $CLOUD_ANOMALY_REPORTS (the monitoring notebook's report) are
     python tools/docs.py --flags slow    # also run the slow cells
 """
 import argparse, configparser, hashlib, os, re, shutil, subprocess, sys, time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 root = Path(__file__).resolve().parent.parent
