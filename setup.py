@@ -16,6 +16,7 @@ gemini_reqs = cfg.get('gemini_requirements', '').split()
 spark_reqs = cfg.get('spark_requirements', '').split()
 dev_reqs = cfg.get('dev_requirements', '').split()
 bench_reqs = cfg.get('bench_requirements', '').split()
+notebooks_reqs = cfg.get('notebooks_requirements', '').split()
 readme = Path('README.md')
 
 setuptools.setup(
@@ -39,7 +40,7 @@ setuptools.setup(
     packages=setuptools.find_packages(include=[cfg['lib_path'], cfg['lib_path'] + '.*']),
     include_package_data=True,
     install_requires=reqs,
-    extras_require={'gemini': gemini_reqs, 'spark': spark_reqs, 'dev': dev_reqs, 'bench': bench_reqs},
+    extras_require={'gemini': gemini_reqs, 'spark': spark_reqs, 'dev': dev_reqs, 'bench': bench_reqs, 'notebooks': notebooks_reqs},
     python_requires='>=' + cfg['min_python'],
     zip_safe=False,
     entry_points={

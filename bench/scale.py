@@ -2,6 +2,7 @@
 
     python bench/scale.py --n 100 --modes per-customer,shared,spark
     python bench/scale.py --n 1000 --modes shared,spark
+    python bench/scale.py --n 10000 --modes shared,spark --out /tmp/scale    # Spark's table compared with the shared one
 
 Each mode runs in its own process; the parent samples the resident memory of that process and all its children
 (Spark's JVM and Python workers included) every 0.2 s and reports the peak. Wall time covers training and scoring of
@@ -28,7 +29,18 @@ def tree_rss(pid: int) -> int:
         todo += kids.get(q, [])
     return total
 
-def worker(mode: str, n: int, days: int, epochs):
+def same_as(got, ref) -> str:
+    "How a mode's table compares with the shared run's: the checks tests/test_spark.py makes, at any N."
+    import numpy as np
+    key = ['customer_id', 'date']
+    got, ref = (t.assign(date=t.date.astype('datetime64[ns]')).sort_values(key).reset_index(drop=True) for t in (got, ref))
+    if len(got) != len(ref) or not (got[key] == ref[key]).all().all(): return f'no: {len(got)} rows against {len(ref)}'
+    flips = int((got.is_strong.to_numpy(bool) != ref.is_strong.to_numpy(bool)).sum())
+    err = float(np.nanmax(np.abs(got.error.to_numpy(float) - ref.error.to_numpy(float))))
+    exp = float(np.nanmax(np.abs(got.expected_cost.to_numpy(float) - ref.expected_cost.to_numpy(float))))
+    return f"{'yes' if flips == 0 else 'no'}: {flips} strong flags differ of {len(got)} rows; max |error diff| {err:.1e}, max |expected cost diff| {exp:.1e}"
+
+def worker(mode: str, n: int, days: int, epochs, out=None):
     import numpy as np, pandas as pd, logging
     logging.getLogger('tensorflow').setLevel(logging.ERROR)
     from cloud_anomaly.config import Config
@@ -59,13 +71,18 @@ def worker(mode: str, n: int, days: int, epochs):
     else:
         res = detect_spark(sdf, cfg, mode='shared').toPandas()
     sec = time.perf_counter() - t0
+    same = {}
+    if out:
+        res.to_parquet(Path(out)/f'{mode}_{n}.parquet')
+        ref = Path(out)/f'shared_{n}.parquet'
+        if mode != 'shared' and ref.exists(): same = {'same as shared': same_as(res, pd.read_parquet(ref))}
     ms, labels = {}, dict(iter(raw.groupby('CustomerID', sort=False)))       # each customer's rows, the frame split once
     for c, r in res.groupby('customer_id'):
         ms[c] = event_metrics(r.is_strong.to_numpy(bool), pd.DatetimeIndex(r.date), label_windows(labels[c]))
     em, first = sum_event_metrics(list(ms.values())), sum_event_metrics([ms[c] for c in ids[:100] if c in ms])
     print(json.dumps({'mode': mode, 'customers': n, 'seconds': round(sec, 1), 'customers/s': round(n / sec, 2),
                       'precision': round(em['precision'], 3), 'recall': round(em['recall'], 3), 'event F1': round(em['f1'], 3),
-                      'F1 first 100': round(first['f1'], 3)}))
+                      'F1 first 100': round(first['f1'], 3)} | same))
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
@@ -73,14 +90,15 @@ def main(argv=None):
     ap.add_argument('--days', type=int, default=730)
     ap.add_argument('--modes', default='per-customer,shared,spark')
     ap.add_argument('--epochs', type=int, default=None, help='override model.epochs (default 50, early stopping)')
+    ap.add_argument('--out', default=None, help="folder for each mode's result table; a mode run after shared is compared with it")
     ap.add_argument('--worker', nargs=2, help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
-    if a.worker: return worker(a.worker[0], int(a.worker[1]), a.days, a.epochs)
+    if a.worker: return worker(a.worker[0], int(a.worker[1]), a.days, a.epochs, a.out)
     import pandas as pd
     rows = []
     for n in map(int, a.n.split(',')):
         for mode in a.modes.split(','):
-            cmd = [sys.executable, __file__, '--worker', mode, str(n), '--days', str(a.days)] + (['--epochs', str(a.epochs)] if a.epochs else [])
+            cmd = [sys.executable, __file__, '--worker', mode, str(n), '--days', str(a.days)] + (['--epochs', str(a.epochs)] if a.epochs else []) + (['--out', a.out] if a.out else [])
             p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
             peak, stop = [0], threading.Event()
             def sample():

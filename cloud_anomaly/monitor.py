@@ -12,7 +12,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 from .config import Config, ConfigError, CloudAnomalyError
 from .data import DataError, make_windows
-from .stats import mad_scale
+from .stats import mad_scale, fewer_collections
 from .detector import AnomalyDetector, robust_z, pct_change, decrease_flags, min_days, clean_windows, judge_days, judge_arrays, DEV_COLUMNS, deviations_of, excluded_days
 from .model import load_autoencoder
 from .portfolio import SharedDetector, portfolio_series, shares
@@ -65,18 +65,15 @@ def trailing_z(errors, stats: dict, times=None, days: int=60, min_days: int=30, 
     return z
 
 def trailing_quantiles(e: np.ndarray, days: int, min_count: int, qs=(0.25, 0.5, 0.75), start: int=0) -> list[np.ndarray]:
-    "The quantiles `qs` (linear interpolation) of the `days` values before each step from `start` on (NaNs skipped; NaN with fewer than `min_count`): a rolling quantile in one numpy pass."
+    "The quantiles `qs` (linear interpolation) of the `days` values before each step from `start` on (NaNs skipped; NaN with fewer than `min_count`): a rolling quantile in one numpy pass, all `qs` at once."
     n = len(e)
-    win = np.sort(np.lib.stride_tricks.sliding_window_view(np.r_[np.full(days, np.nan), e], days)[start:n], axis=1)   # NaNs sort last
+    win = np.sort(np.lib.stride_tricks.sliding_window_view(np.concatenate((np.full(days, np.nan), e)), days)[start:n], axis=1)   # NaNs sort last
     cnt = np.isfinite(win).sum(axis=1)
-    out = []
-    for q in qs:
-        pos = q * np.maximum(cnt - 1, 0)
-        lo = np.floor(pos).astype(int)
-        hi = np.minimum(lo + 1, np.maximum(cnt - 1, 0))
-        a, b = np.take_along_axis(win, lo[:, None], 1)[:, 0], np.take_along_axis(win, hi[:, None], 1)[:, 0]
-        out.append(np.where(cnt >= max(min_count, 1), a + (b - a) * (pos - lo), np.nan))
-    return out
+    pos = np.asarray(qs, float)[:, None] * np.maximum(cnt - 1, 0)           # (quantile, step)
+    lo = np.floor(pos).astype(int)
+    hi = np.minimum(lo + 1, np.maximum(cnt - 1, 0))
+    a, b = np.take_along_axis(win, lo.T, 1).T, np.take_along_axis(win, hi.T, 1).T
+    return list(np.where(cnt >= max(min_count, 1), a + (b - a) * (pos - lo), np.nan))
 
 # %% ../nbs/06d_monitor.ipynb #f59dd2cf
 def lookback_start(det: AnomalyDetector, series: pd.DataFrame, p0: int, config: Config|None=None) -> int:
@@ -85,13 +82,18 @@ def lookback_start(det: AnomalyDetector, series: pd.DataFrame, p0: int, config: 
     return max(0, p0 - m.drift_days - m.yardstick_days - (det.window - 1))
 
 
+def _find_days(index, days) -> tuple[np.ndarray, np.ndarray]:
+    "Where each of `days` is in the sorted `index` (positions, clipped) and whether it is there: sorted days as integers, a search instead of a reindex."
+    have, need = (np.asarray(d, dtype='datetime64[ns]').view('i8') for d in (index, days))
+    at = np.minimum(np.searchsorted(have, need), len(have) - 1)
+    return at, have[at] == need
+
 def past_errors(det: AnomalyDetector, series: pd.DataFrame, p0: int, prior: pd.Series|None, config: Config|None=None) -> np.ndarray|None:
     "The autoencoder errors `model_table` reads before step `p0`, from `prior` ({day: error} of `det`: its last training days, the days it scored since), or None when one is missing."
     first_row = lookback_start(det, series, p0, config) + det.window - 1
     if prior is None or first_row >= p0 or not len(prior): return None
-    need, have = (np.asarray(i, dtype='datetime64[ns]').view('i8') for i in (series.index[first_row:p0], prior.index))   # sorted days as integers: a search, not a reindex
-    at = np.minimum(np.searchsorted(have, need), len(have) - 1)
-    if not (have[at] == need).all(): return None
+    at, found = _find_days(prior.index, series.index[first_row:p0])
+    if not found.all(): return None
     e = prior.to_numpy(float)[at]
     return e if np.isfinite(e).all() else None
 
@@ -102,47 +104,52 @@ def model_table(det: AnomalyDetector, series: pd.DataFrame, days, config: Config
     return pd.DataFrame(cols), drift
 
 def _model_columns(det: AnomalyDetector, series: pd.DataFrame, days, config: Config|None=None, exclude=None,
-                   recon_at=None, dev: pd.DataFrame|dict|None=None, prior: pd.Series|None=None, past=False) -> tuple[dict, tuple|None]:
-    "`model_table`'s columns as arrays (a morning of many customers makes one frame of them all, not one per customer); `past`: `past_errors`' answer when the caller has it."
+                   recon_at=None, dev: pd.DataFrame|dict|None=None, prior: pd.Series|None=None, past=False,
+                   cost: np.ndarray|None=None) -> tuple[dict, tuple|None]:
+    "`model_table`'s columns as arrays (a morning of many customers makes one frame of them all, not one per customer); `past`: `past_errors`' answer, `cost`: the series' cost as floats, when the caller has them."
     m, c, w, idx = (config or Config()).monitor, det.config.detection, det.window, series.index
+    dates = idx.to_numpy()                                                  # numpy's days: slices without pandas' cost per call
     p0, p1 = idx.get_loc(days[0]), idx.get_loc(days[-1])
     after = int(idx.searchsorted(det.train_end, 'right'))
     lo = lookback_start(det, series, p0, config)
     first_row = lo + w - 1                                                  # the step of the first window's day
     if past is False: past = past_errors(det, series, p0, prior, config)
     start = lo if past is None else p0 - (w - 1)                            # known errors before p0: only the new days' windows run
-    cost = series.cost.to_numpy(float)
+    if cost is None: cost = series.cost.to_numpy(float)
     wins = make_windows(det.scaler.transform(cost[start:p1 + 1]), w)
     recon = recon_at(start, len(wins)) if recon_at is not None else None   # computed in bulk for many customers, when given
     if recon is None: recon = det.reconstruct(wins)
-    rdays = idx[first_row:p1 + 1]                                           # the autoencoder's view of steps first_row .. p1 (as `shape_table`)
+    rdays = dates[first_row:p1 + 1]                                         # the autoencoder's view of steps first_row .. p1 (as `shape_table`)
     err = det._day_errors(wins, recon).astype(float)
     if past is not None: err = np.r_[past, err]
     zr, med, scale = robust_z(err, det.stats, rdays)                         # its flag and threshold against the training yardstick
     z = trailing_z(err, det.stats, rdays, m.yardstick_days, base=(zr, med, scale), start=max(0, p0 - m.drift_days - first_row))   # what the verdict and the drift check read: the yardstick of the days before too
-    if exclude is not None and len(exclude): z[rdays.isin(pd.DatetimeIndex(exclude))] = 0.0
+    if exclude is not None and len(exclude): z[pd.DatetimeIndex(rdays).isin(pd.DatetimeIndex(exclude))] = 0.0
     new, now = np.arange(p0, p1 + 1) - first_row, slice(p0, p1 + 1)
-    z_all = np.r_[np.zeros(first_row), z]                                   # all history to the last day: day by day = one run
-    if dev is None: j = {k: v.to_numpy() for k, v in judge_days(cost[:p1 + 1], idx[:p1 + 1], z_all, c).items()}
-    else: j = judge_arrays(cost[:p1 + 1], z_all, c, {k: np.asarray(dev[k])[:p1 + 1] for k in DEV_COLUMNS})   # causal: computed once to the end, cut at p1
-    extra = np.nan_to_num(cost[:p1 + 1] - j['expected'])
-    cum_extra, cum_exp = np.r_[0, np.cumsum(extra)], np.r_[0, np.cumsum(np.nan_to_num(j['expected']))]
-    s0, s1 = j['since'][now], np.arange(p0, p1 + 1) + 1                     # a sustained change: what it cost since it began
+    if dev is None:                                                         # all history to the last day: day by day = one run
+        j = judge_days(cost[:p1 + 1], idx[:p1 + 1], np.concatenate((np.zeros(first_row), z)), c)
+        exp_all, j = j.expected.to_numpy(), {k: v.to_numpy()[now] for k, v in j.items()}
+    else:                                                                   # causal, computed once to the end; the verdict is day by day: the new days only
+        exp_all = np.asarray(dev['expected'])[:p1 + 1]
+        j = judge_arrays(cost[now], z[new], c, {k: np.asarray(dev[k])[now] for k in DEV_COLUMNS})
+    extra = np.nan_to_num(cost[:p1 + 1] - exp_all)
+    cum_extra, cum_exp = np.concatenate(([0.0], np.cumsum(extra))), np.concatenate(([0.0], np.cumsum(np.nan_to_num(exp_all))))
+    s0, s1 = j['since'], np.arange(p0, p1 + 1) + 1                          # a sustained change: what it cost since it began
     drift, k = None, m.drift_days
     level_before = float(np.median(cost[max(0, after - k):after]))   # the usual cost before training ended
     for n, p in enumerate(range(p0, p1 + 1)):
         if p - after < k: continue
         if np.median(z[p - k - first_row:p - first_row]) > m.drift_z: drift = (n, 'errors'); break
         if level_before > 0 and abs(float(np.median(cost[p - k:p])) / level_before - 1) > m.drift_level: drift = (n, 'level'); break
-    known = j['known'][now]                                                 # what was known before the day; the reconstruction in the warm-up
-    expected = np.where(known, j['expected'][now], det.scaler.inverse_transform(recon[len(recon) - len(new):, -1]))
+    known = j['known']                                                      # what was known before the day; the reconstruction in the warm-up
+    expected = np.where(known, j['expected'], det.scaler.inverse_transform(recon[len(recon) - len(new):, -1]))
     n = p1 - p0 + 1
-    t = {'date': idx[now].to_numpy(), 'cost': cost[now], 'expected_cost': expected, 'impact': cost[now] - expected,
-         'expected_low': np.where(known, j['low'][now], np.nan), 'expected_high': np.where(known, j['high'][now], np.nan),   # the band: where known
+    t = {'date': dates[now], 'cost': cost[now], 'expected_cost': expected, 'impact': cost[now] - expected,
+         'expected_low': np.where(known, j['low'], np.nan), 'expected_high': np.where(known, j['high'], np.nan),   # the band: where known
          'error': err[new], 'threshold': (med + c.z_threshold * scale)[new], 'pct_change': pct_change(cost[max(0, p0 - 1):p1 + 1])[-n:],
-         'lstm_flag': (zr > c.z_threshold)[new], 'decrease_flag': j['decrease'][now], 'spike_flag': np.zeros(n, bool),
-         'anomaly_score': j['score'][now], 'is_strong': j['flag'][now] & ~excluded_days(idx[now], exclude),   # a day judged false positive or planned is not strong again
-         'method': np.full(n, 'model', dtype=object), 'since': idx[s0].to_numpy(), 'since_impact': cum_extra[s1] - cum_extra[s0],
+         'lstm_flag': (zr > c.z_threshold)[new], 'decrease_flag': j['decrease'], 'spike_flag': np.zeros(n, bool),
+         'anomaly_score': j['score'], 'is_strong': j['flag'] & ~excluded_days(dates[now], exclude),   # a day judged false positive or planned is not strong again
+         'method': np.full(n, 'model', dtype=object), 'since': dates[s0], 'since_impact': cum_extra[s1] - cum_extra[s0],
          'since_expected': cum_exp[s1] - cum_exp[s0]}
     return t, drift
 
@@ -185,8 +192,8 @@ def _stack(parts: list[dict]) -> dict:
     return {k: column(k) for k in keys}
 
 def _watch_columns(series: pd.DataFrame, days, detector: AnomalyDetector|None, config: Config, fit, exclude=None, recon_at=None,
-                   dev: pd.DataFrame|dict|None=None, prior: pd.Series|None=None, past=False) -> tuple[dict, list]:
-    "`watch`'s table as column arrays ({} when nothing was scored; `past`: `past_errors` of `detector` before the first day, when the caller has it)."
+                   dev: pd.DataFrame|dict|None=None, prior: pd.Series|None=None, past=False, cost: np.ndarray|None=None) -> tuple[dict, list]:
+    "`watch`'s table as column arrays ({} when nothing was scored; `past`: `past_errors` of `detector` before the first day, `cost`: the series' cost as floats, when the caller has them)."
     m, idx = config.monitor, series.index
     need, age = max(m.min_history_days, min_days(config)), pd.Timedelta(days=m.max_model_age_days)
     days = days if isinstance(days, pd.DatetimeIndex) else pd.DatetimeIndex(days)
@@ -213,7 +220,7 @@ def _watch_columns(series: pd.DataFrame, days, detector: AnomalyDetector|None, c
             t = {k: t[k].to_numpy() for k in t.columns}
         else:
             j = max(i + 1, int(days.searchsorted(det.train_end + age, 'right')))   # the days within the model's age (days are in order)
-            t, drift = _model_columns(det, series, days[i:j], config, exclude, *((recon_at, dev, prior, past if i == 0 else False) if det is detector else (None, dev, det.recent_errors)))
+            t, drift = _model_columns(det, series, days[i:j], config, exclude, *((recon_at, dev, prior, past if i == 0 else False) if det is detector else (None, dev, det.recent_errors, False)), cost=cost)
             if drift is not None and drift[0] == 0 and tried: drift = (1, drift[1])   # retraining failed: score this day with what there is
             if drift is not None:
                 t, j, pending = {k: v[:drift[0]] for k, v in t.items()}, i + drift[0], f"drift ({drift[1]})"
@@ -287,7 +294,7 @@ def train(frame: pd.DataFrame, store: Store, config: Config|None=None, customer_
     cfg = (config or Config()).validated()
     if cfg.detection.method != 'robust': raise ConfigError("monitoring needs detection.method = 'robust' (the seed method has no daily yardstick)")
     frame = _watched(frame, as_of, cfg)
-    with run_lock(store, 'train', cfg.monitor.lock_timeout):
+    with run_lock(store, 'train', cfg.monitor.lock_timeout), fewer_collections():
         run = start_run(store, 'train'); clean_models(store)
         series, skipped = portfolio_series(frame, _customers(frame, customer_ids, cfg), cfg.data, kind=frame.attrs.get('kind', 'cost'))
         exclude, networks, shared_id, done = store.verdict_days(), None, None, []
@@ -446,41 +453,44 @@ def _alert(store: Store, cfg: Config, notify: bool, frame: pd.DataFrame, run: in
     if delivered and len(pending): store.mark_alerted(pending.anomaly_id)
     return pending, delivered, sent
 
-def restated(store: Store, customer_id: str, series: pd.DataFrame, config: Config):
-    "The first of the customer's last `rescan_days` scored days whose cost in `series` is not the cost it was scored with (a late or restated day), or None."
+def restated(store: Store, customer_id: str, series: pd.DataFrame, config: Config, cost: np.ndarray|None=None):
+    "The first of the customer's last `rescan_days` scored days whose cost in `series` (`cost`: its cost as floats, when the caller has it) is not the cost it was scored with (a late or restated day), or None."
     if not len(series): return None
-    old = store.scored_costs(customer_id, since=series.index[-1] - pd.Timedelta(days=config.monitor.rescan_days))
-    if not len(old): return None
-    have, need = (np.asarray(i, dtype='datetime64[ns]').view('i8') for i in (series.index, old.index))   # sorted days as integers: a search, not a reindex
-    at = np.minimum(np.searchsorted(have, need), len(have) - 1)
-    now = np.where(have[at] == need, series.cost.to_numpy(float)[at], np.nan)
-    moved = ~np.isclose(now, old.to_numpy(float), rtol=1e-6, atol=1e-6) & np.isfinite(now)
-    return old.index[moved].min() if moved.any() else None
+    days, old = store.scored_costs(customer_id, since=series.index[-1] - pd.Timedelta(days=config.monitor.rescan_days), arrays=True)
+    if not len(days): return None
+    at, found = _find_days(series.index, days)
+    now = np.where(found, (series.cost.to_numpy(float) if cost is None else cost)[at], np.nan)
+    moved = ~np.isclose(now, old, rtol=1e-6, atol=1e-6) & np.isfinite(now)
+    return pd.Timestamp(days[moved].min()) if moved.any() else None
 
 def known_errors(store: Store, customer_id: str, model_id: int, det: AnomalyDetector, series: pd.DataFrame, p0: int, config: Config) -> pd.Series:
     "{day: error} of the customer's active model before step `p0`: its last training days (kept in its state) and the days it scored since (in the store)."
     first = series.index[min(lookback_start(det, series, p0, config) + det.window - 1, p0)]
-    parts = [e for e in (det.recent_errors, store.model_errors(customer_id, model_id, since=first)) if e is not None and len(e)]
-    if len(parts) < 2: return parts[0] if parts else pd.Series(dtype=float)
-    both = pd.concat(parts)
-    return both[~both.index.duplicated(keep='last')]                      # a day scored after training counts as scored
+    days, errors = store.model_errors(customer_id, model_id, since=first, arrays=True)
+    mine = det.recent_errors if det.recent_errors is not None else pd.Series(dtype=float)
+    if not len(days): return mine
+    if len(mine): days, errors = np.concatenate((mine.index.to_numpy('datetime64[ns]'), days)), np.concatenate((mine.to_numpy(float), errors))
+    last = len(days) - 1 - np.unique(days[::-1], return_index=True)[1]      # a day scored after training counts as scored: its last value
+    keep = np.sort(last)
+    return pd.Series(errors[keep], index=pd.DatetimeIndex(days[keep]))
 
 def _plan(store: Store, series: dict, models: _Models, cfg: Config, bulk) -> list[tuple]:
-    "What each customer needs: (customer, series, store state, model id, detector, days to score, errors known before them, the errors `model_table` reads of them); the shared networks' windows go to `bulk`."
+    "What each customer needs: (customer, series, store state, model id, detector, days to score, errors known before them, the errors `model_table` reads of them, the cost as floats); the shared networks' windows go to `bulk`."
     todo = []
     for cid in sorted(series):
         s, st = series[cid], store.customer_state(cid)
+        x = s.cost.to_numpy(float)                                          # read once: a column of a frame costs pandas 20-50 us a time
         model_id, det = models.detector(cid)
         days = days_to_score(s, st['watermark'], det, cfg)
-        if (changed := restated(store, cid, s, cfg)) is not None: days = s.index[s.index >= min(changed, days[0] if len(days) else changed)]
+        if (changed := restated(store, cid, s, cfg, x)) is not None: days = s.index[s.index >= min(changed, days[0] if len(days) else changed)]
         if not len(days): continue
         p0 = s.index.get_loc(days[0])
         prior = known_errors(store, cid, model_id, det, s, p0, cfg) if det is not None else None
         past = past_errors(det, s, p0, prior, cfg) if det is not None else None
-        todo.append((cid, s, st, model_id, det, days, prior, past))
+        todo.append((cid, s, st, model_id, det, days, prior, past, x))
         if bulk is not None and det is not None and det.autoencoder is bulk.networks:
             lo = lookback_start(det, s, p0, cfg) if past is None else p0 - (det.window - 1)
-            bulk.add(cid, det, lo, make_windows(det.scaler.transform(s.cost.to_numpy(float)[lo:]), det.window))
+            bulk.add(cid, det, lo, make_windows(det.scaler.transform(x[lo:]), det.window))
     return todo
 
 def monitor(frame: pd.DataFrame, store: Store, config: Config|None=None, customer_ids='all', as_of=None,
@@ -488,7 +498,7 @@ def monitor(frame: pd.DataFrame, store: Store, config: Config|None=None, custome
             before_commit=None, # test hook: called with each customer id of a chunk inside the chunk's transaction, before its commit
            ) -> MonitorReport:
     "Score the days not scored before with the stored models, record days and anomalies, alert on new anomalies only."
-    with run_lock(store, 'monitor', (config or Config()).monitor.lock_timeout):
+    with run_lock(store, 'monitor', (config or Config()).monitor.lock_timeout), fewer_collections():
         sharing = store.get_meta('sharing')
         if sharing is None: raise StoreError(f"the store at {store.path} has no trained models yet: run `cloud-anomaly train --store {store.path} ...` first")
         cfg = (config or Config.from_dict(store.get_meta('config'))).validated()
@@ -500,15 +510,15 @@ def monitor(frame: pd.DataFrame, store: Store, config: Config|None=None, custome
         bulk = _BulkRecon(models.networks()) if sharing == 'shared' else None
         todo = _plan(store, series, models, cfg, bulk)                     # 1. which days each customer needs scored
         if bulk is not None: bulk.compute()                                 #    (the shared networks run once for all)
-        devs = deviations_of({t[0]: t[1].cost for t in todo}, cfg.detection, frames=False)   #    (and the expected cost of all, block by block)
+        devs = deviations_of({t[0]: pd.Series(t[8], t[1].index) for t in todo}, cfg.detection, frames=False)   #    (and the expected cost of all, block by block)
         bar = tqdm(total=len(todo), desc='monitoring', unit='customer', disable=not progress, leave=False)
         for at in range(0, len(todo), cfg.monitor.write_chunk):             # a chunk of customers at a time: scored, then recorded together
             done = []
-            for cid, s, st, model_id, det, days, prior, past in todo[at:at + cfg.monitor.write_chunk]:
+            for cid, s, st, model_id, det, days, prior, past, x in todo[at:at + cfg.monitor.write_chunk]:
                 fit = lambda h, cid=cid, ex=st['exclude']: fit_customer(cfg, h, ex, models.networks() if sharing == 'shared' else None,
                                                                        name=f"customer {cid}")
                 fit.__name__ = f"customer {cid}"
-                cols, new = _watch_columns(s, days, det, cfg, fit, st['exclude'], bulk.at(cid) if bulk is not None else None, devs.get(cid), prior, past)   # 2. score
+                cols, new = _watch_columns(s, days, det, cfg, fit, st['exclude'], bulk.at(cid) if bulk is not None else None, devs.get(cid), prior, past, x)   # 2. score
                 done.append((cid, st, model_id, det, len(cols.get('date', ())), cols, new)); bar.update()
             if not any(d[4] for d in done): continue                        # a chunk that scored no day has nothing to write
             t = settle(pd.DataFrame(_stack([d[5] for d in done if d[4]])), frame.attrs)   # one frame per chunk; the newest days of an export: provisional, never a drop

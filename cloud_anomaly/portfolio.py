@@ -10,6 +10,7 @@ import pandas as pd
 from .config import Config, ConfigError, CloudAnomalyError, DataConfig
 from .data import DataError, customer_series, series_of
 from .detector import AnomalyDetector, RESULT_COLUMNS, clean_windows, deviations_of
+from .stats import fewer_collections
 from .model import LSTMAutoencoder, AutoencoderEnsemble
 
 # %% auto #0
@@ -141,6 +142,10 @@ class SharedDetector:
 
     def fit_score(self, series: dict, chunk_windows: int=65536) -> pd.DataFrame:
         "Train on all of `series` ({customer: daily series}) and score every customer; one table with `customer_id`."
+        with fewer_collections(): return self._fit_score(series, chunk_windows)
+
+    def _fit_score(self, series: dict, chunk_windows: int) -> pd.DataFrame:
+        "`fit_score`'s work, customers scored `chunk_windows` windows at a time."
         ready = self._prepare(series)
         self._fit(ready)
         ids, out = list(ready), []

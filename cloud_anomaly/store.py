@@ -371,22 +371,27 @@ def revisions(self: Store, customer_id=None) -> pd.DataFrame:
     return t
 
 @patch
-def scored_costs(self: Store, customer_id, since) -> pd.Series:
-    "The cost each of the customer's days from `since` on was scored with (index: the day), for spotting restated days."
+def scored_costs(self: Store, customer_id, since, arrays: bool=False) -> pd.Series|tuple[np.ndarray, np.ndarray]:
+    "The cost each of the customer's days from `since` on was scored with (index: the day), for spotting restated days; `arrays`: as `(days, costs)` numpy arrays (a morning asks for every customer: no pandas object each time)."
     rows = self.db.execute('SELECT date, cost FROM scored_days WHERE customer_id = ? AND date >= ? ORDER BY date',
                            (str(customer_id), day_key(since))).fetchall()
-    return _by_day(rows)
+    return _day_arrays(rows) if arrays else _by_day(rows)
+
+def _day_arrays(rows: list) -> tuple[np.ndarray, np.ndarray]:
+    "(day key, value) rows as days (datetime64[ns]; numpy parses the ISO keys, far faster than pandas for a few rows) and float values."
+    return np.array([d for d, _ in rows], dtype='datetime64[ns]'), np.array([v for _, v in rows], dtype=float)
 
 def _by_day(rows: list) -> pd.Series:
-    "(day key, value) rows as a float Series indexed by day (numpy parses the ISO keys, far faster than pandas for a few rows)."
-    return pd.Series([v for _, v in rows], index=pd.DatetimeIndex(np.array([d for d, _ in rows], dtype='datetime64[ns]')), dtype=float)
+    "(day key, value) rows as a float Series indexed by day."
+    days, values = _day_arrays(rows)
+    return pd.Series(values, index=pd.DatetimeIndex(days), dtype=float)
 
 @patch
-def model_errors(self: Store, customer_id, model_id: int, since) -> pd.Series:
-    "The autoencoder error of each of the customer's days from `since` on that model `model_id` scored (index: the day): what a morning reuses instead of computing again."
+def model_errors(self: Store, customer_id, model_id: int, since, arrays: bool=False) -> pd.Series|tuple[np.ndarray, np.ndarray]:
+    "The autoencoder error of each of the customer's days from `since` on that model `model_id` scored (index: the day): what a morning reuses instead of computing again; `arrays`: as `(days, errors)` numpy arrays."
     rows = self.db.execute('SELECT date, error FROM scored_days WHERE customer_id = ? AND date >= ? AND model_id = ? AND error IS NOT NULL '
                            'ORDER BY date', (str(customer_id), day_key(since), int(model_id))).fetchall()
-    return _by_day(rows)
+    return _day_arrays(rows) if arrays else _by_day(rows)
 
 
 # %% ../nbs/06c_store.ipynb #76810edc
