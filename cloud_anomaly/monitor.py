@@ -124,7 +124,7 @@ def _model_columns(det: AnomalyDetector, series: pd.DataFrame, days, config: Con
     if past is not None: err = np.r_[past, err]
     zr, med, scale = robust_z(err, det.stats, rdays)                         # its flag and threshold against the training yardstick
     z = trailing_z(err, det.stats, rdays, m.yardstick_days, base=(zr, med, scale), start=max(0, p0 - m.drift_days - first_row))   # what the verdict and the drift check read: the yardstick of the days before too
-    if exclude is not None and len(exclude): z[pd.DatetimeIndex(rdays).isin(pd.DatetimeIndex(exclude))] = 0.0
+    z[excluded_days(rdays, exclude)] = 0.0                                  # judged days take no part
     new, now = np.arange(p0, p1 + 1) - first_row, slice(p0, p1 + 1)
     if dev is None:                                                         # all history to the last day: day by day = one run
         j = judge_days(cost[:p1 + 1], idx[:p1 + 1], np.concatenate((np.zeros(first_row), z)), c)
@@ -220,7 +220,7 @@ def _watch_columns(series: pd.DataFrame, days, detector: AnomalyDetector|None, c
             t = {k: t[k].to_numpy() for k in t.columns}
         else:
             j = max(i + 1, int(days.searchsorted(det.train_end + age, 'right')))   # the days within the model's age (days are in order)
-            t, drift = _model_columns(det, series, days[i:j], config, exclude, *((recon_at, dev, prior, past if i == 0 else False) if det is detector else (None, dev, det.recent_errors, False)), cost=cost)
+            t, drift = _model_columns(det, series, days[i:j], config, exclude, *((recon_at, dev, prior, past if i == 0 else False) if det is detector else (None, dev, det.recent_errors)), cost=cost)
             if drift is not None and drift[0] == 0 and tried: drift = (1, drift[1])   # retraining failed: score this day with what there is
             if drift is not None:
                 t, j, pending = {k: v[:drift[0]] for k, v in t.items()}, i + drift[0], f"drift ({drift[1]})"
