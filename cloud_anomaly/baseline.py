@@ -12,7 +12,7 @@ from .stats import to_events
 
 # %% auto #0
 __all__ = ['season_steps', 'expected_cost', 'unit_floor', 'deviation_z', 'cusum', 'deviation_flags', 'event_gap', 'since',
-           'back_to_start', 'deviations', 'deviations_many']
+           'back_to_start', 'returns', 'deviations', 'deviations_many']
 
 # %% ../nbs/02a_baseline.ipynb #3d09d0b3
 def season_steps(index) -> int:
@@ -54,10 +54,11 @@ def _nanmedian0(a: np.ndarray) -> np.ndarray:
     for n in range(1, len(s) + 1): m = c == n; out[m] = (s[(n - 1) // 2][m] + s[n // 2][m]) / 2
     return out
 
-def _month_start(cost: np.ndarray, expected: np.ndarray, index) -> np.ndarray:
-    "The recurring extra of the 1st of the month: median of the last three 1sts' deviations when at least two agree in sign (per column of 2-d input)."
+def _month_start(cost: np.ndarray, expected: np.ndarray, index, around=None) -> np.ndarray:
+    "The recurring extra of the 1st of the month: median of the last three 1sts' deviations when at least two agree in sign, or the one 1st before when there is only one (per column of 2-d input); a 1st with nothing expected yet deviates from `around` (the days around it), if given."
     first = np.flatnonzero(pd.DatetimeIndex(index).day == 1)
     res, add = cost[first] - expected[first], np.zeros(cost.shape)
+    if around is not None: res = np.where(np.isfinite(res), res, cost[first] - around[first])   # a series' first 1st: known by its next one
     with warnings.catch_warnings():
         warnings.simplefilter('ignore', RuntimeWarning)                     # series with no finite 1st yet
         for j, i in enumerate(first):
@@ -65,7 +66,7 @@ def _month_start(cost: np.ndarray, expected: np.ndarray, index) -> np.ndarray:
             if not len(prev): continue
             ok = np.isfinite(prev)
             sign = np.where(ok, np.sign(prev), np.nan)
-            agree = (ok.sum(0) >= 2) & (np.nanmin(sign, 0) == np.nanmax(sign, 0))
+            agree = (ok.sum(0) == 1) | ((ok.sum(0) >= 2) & (np.nanmin(sign, 0) == np.nanmax(sign, 0)))
             add[i] = np.where(agree, np.nanmedian(np.where(ok, prev, np.nan), 0), 0.0)
     return add
 
@@ -83,7 +84,7 @@ def expected_cost(cost, index, cycles: int=4, seasonal_gain: float=0.8) -> tuple
         seasonal = level + np.nan_to_num(season)
         miss = lambda e: _roll(np.abs(x - e), 2 * W, P, 'mean', shift=1)
         expected = np.where(miss(seasonal) < seasonal_gain * miss(level), seasonal, level)   # the season where it has helped lately
-    if P == 7: expected = expected + _month_start(x, expected, index)
+    if P == 7: expected = expected + _month_start(x, expected, index, around)
     return expected, level
 
 # %% ../nbs/02a_baseline.ipynb #7d923a27
@@ -93,8 +94,9 @@ def unit_floor(cost, level, period: int, scale_cycles: int=8) -> np.ndarray:
     return np.fmax(0.01 * np.abs(np.asarray(level, float)), 0.05 * _roll(np.abs(x), max(8, scale_cycles * period), 1, 'mean', shift=1))
 
 def deviation_z(cost, expected, level, period: int, threshold: float=10.0, tail_quantile: float=0.9, tail_margin: float=4.0,
-                scale_cycles: int=8, warmup_cycles: int=4, budget_cycles: int=52, unusual=None, changed=None, start=None, floor=None) -> np.ndarray:
-    "Deviation of each step from `expected` in units of the usual deviation before it (`unusual` steps left out of it), rescaled by the series' own tail (`changed` steps left out of that); 0 in the warm-up and where nothing is expected. 2-d input: a series per column, each from its `start` row."
+                scale_cycles: int=8, warmup_cycles: int=4, budget_cycles: int=52, unusual=None, changed=None, start=None, floor=None,
+                peak_steps: int|None=3, peak_margin: float=1.2, peak_cycles: int=13) -> np.ndarray:
+    "Deviation of each step from `expected` in units of the usual deviation before it (`unusual` steps left out of it), rescaled by the series' own tail (`changed` steps left out of that) and, unless `peak_steps` is None, so that only a step `peak_margin` times past the `peak_steps`-th largest of its last `peak_cycles` cycles passes `threshold`; 0 in the warm-up and where nothing is expected. 2-d input: a series per column, each from its `start` row."
     x, e, lv = (np.asarray(a, float) for a in (cost, expected, level))
     r = x - e
     usual = np.abs(r) if unusual is None else np.where(unusual, np.nan, np.abs(r))
@@ -105,8 +107,13 @@ def deviation_z(cost, expected, level, period: int, threshold: float=10.0, tail_
     age = _age(x, start)
     z[np.broadcast_to(age < max(4, warmup_cycles * period), z.shape)] = 0.0
     left_out = (age < 0) | (False if changed is None else changed)          # before the series began, or a change that lasted
-    past = _roll(np.where(left_out, np.nan, np.abs(z)), max(20, budget_cycles * period), 20, 'quantile', tail_quantile, shift=max(1, period))
-    return z / np.maximum(1.0, np.nan_to_num(past) * tail_margin / threshold)
+    B, tail = max(20, budget_cycles * period), np.where(left_out, np.nan, np.abs(z))
+    div = np.maximum(1.0, np.nan_to_num(_roll(tail, B, 20, 'quantile', tail_quantile, shift=max(1, period))) * tail_margin / threshold)
+    if peak_steps:                                                          # deviations as large as a few of the past ones: a recurring burst
+        Q = max(20, peak_cycles * period)
+        peak = _roll(tail, Q, 20, 'quantile', max(0.5, 1 - peak_steps / Q), shift=max(1, period))
+        div = np.maximum(div, np.nan_to_num(peak) * peak_margin / threshold)
+    return z / div
 
 # %% ../nbs/02a_baseline.ipynb #81f4b4d7
 def cusum(z, slack: float=1.0, clip: float=4.0, cap: float=np.inf) -> tuple[np.ndarray, np.ndarray]:
@@ -144,16 +151,35 @@ def back_to_start(flag, since) -> np.ndarray:
     reach = np.minimum.accumulate(began[::-1], axis=0)[::-1]               # the earliest start among the flagged steps at or after each step
     return out | (reach <= pos)                                             # a step is in a change that a later flag reaches back to
 
+def returns(x, expected, level, z, up, down, flag, unit, cusum_threshold: float=10.0, reach: int=91, fit: float=2.5) -> np.ndarray:
+    "On the flagged steps of a change back to the level before the last flagged sustained change (which began at most `reach` steps before this one), their deviation from that old level; NaN elsewhere. Such a return is the end of an anomaly, not a new one: its steps, from where it began, fit the old level within `fit` units or a quarter of the change (median). 2-d: per column."
+    flag = np.asarray(flag, bool)
+    out, began = np.full(flag.shape, np.nan), since(up, down, cusum_threshold)
+    sign = np.where(up > cusum_threshold, 1, np.where(down > cusum_threshold, -1, np.sign(z))).astype(int)
+    two_ways = ((flag & (sign > 0)).any(0) & (flag & (sign < 0)).any(0)).reshape(-1)   # only these can hold a return
+    for j in np.flatnonzero(two_ways):                                      # a series per column (one column for 1-d input)
+        col = (lambda a: a[:, j]) if flag.ndim == 2 else (lambda a: a)
+        xs, es, ls, us, o, bs, ds = (col(np.asarray(a)) for a in (x, expected, level, unit, out, began, sign))
+        last = None                                                         # (where it began, its sign, the level before it)
+        for t in np.flatnonzero(col(flag)).tolist():
+            b, d = int(bs[t]), int(ds[t])
+            if last is not None and d == -last[1] and last[0] < b <= last[0] + reach:   # the other way, soon enough: a return?
+                old = (xs[b:t + 1] - es[b:t + 1] + ls[b:t + 1] - last[2]) / us[b:t + 1]   # the deviation from the old level
+                if np.nanmedian(np.abs(old)) <= max(fit, abs(ls[t] - last[2]) / us[t] / 4): o[t] = old[-1]   # a quarter of the change, at most
+            elif b < t and (last is None or last[0] != b): last = (b, d, ls[b])
+    return out
+
 def _deviations(x: np.ndarray, index, cycles: int, threshold: float, cusum_threshold: float, slack: float, tail_quantile: float,
-                tail_margin: float, start=None) -> dict:
+                tail_margin: float, return_cycles: int=13, start=None) -> dict:
     "The columns of `deviations` as arrays: of one series (1-d `x`), or of one per column of 2-d `x`, each from its `start` row."
     P = season_steps(index)
     exp, lev = expected_cost(x, index, cycles)
     warm = np.broadcast_to(_age(x, start) < max(4, cycles * P), x.shape)
     unusual = changed = None
     floor = unit_floor(x, lev, P)
-    for _ in range(3):                       # passes 2 and 3: what the pass before found unusual (changed) does not widen the unit (tail)
-        z = deviation_z(x, exp, lev, P, threshold, tail_quantile, tail_margin, unusual=unusual, changed=changed, start=start, floor=floor)
+    for n in range(3):                       # passes 2 and 3: what the pass before found unusual (changed) does not widen the unit (tail)
+        z = deviation_z(x, exp, lev, P, threshold, tail_quantile, tail_margin, unusual=unusual, changed=changed, start=start, floor=floor,
+                        peak_steps=3 if n == 2 else None)   # the past peaks in the last pass only: a third of the time, and on the tuning families 1 false event fewer than in all three
         up, down = cusum(z, slack, cap=1.5 * cusum_threshold)
         unusual = deviation_flags(z, up, down, threshold / 2, cusum_threshold / 2) & ~warm
         began = since(up, down, cusum_threshold / 2)
@@ -161,13 +187,16 @@ def _deviations(x: np.ndarray, index, cycles: int, threshold: float, cusum_thres
     flag = deviation_flags(z, up, down, threshold, cusum_threshold) & ~warm
     with np.errstate(all='ignore'): ratio = np.where(np.abs(z) > 1e-9, np.abs(x - exp) / np.abs(z), np.nan)
     unit = (pd.DataFrame(ratio) if x.ndim == 2 else pd.Series(ratio)).ffill().to_numpy()
+    old = returns(x, exp, lev, z, up, down, flag, unit, cusum_threshold, return_cycles * P) if return_cycles else np.full(x.shape, np.nan)
+    back = np.isfinite(old)
+    if back.any(): z, flag, up, down = np.where(back, old, z), flag & ~back, np.where(back, 0.0, up), np.where(back, 0.0, down)
     return {'expected': exp, 'z': z, 'up': up, 'down': down, 'flag': flag, 'warm': warm,
             'since': since(up, down, cusum_threshold), 'unit': np.where(warm, np.nan, unit)}
 
 def deviations(cost, index, cycles: int=4, threshold: float=10.0, cusum_threshold: float=10.0, slack: float=1.0,
-               tail_quantile: float=0.9, tail_margin: float=4.0) -> pd.DataFrame:
+               tail_quantile: float=0.9, tail_margin: float=4.0, return_cycles: int=13) -> pd.DataFrame:
     "Per step: expected cost, deviation z, CUSUMs, flag (causal), warm-up, where a sustained deviation began, and the unit of z in cost."
-    return pd.DataFrame(_deviations(np.asarray(cost, float), index, cycles, threshold, cusum_threshold, slack, tail_quantile, tail_margin),
+    return pd.DataFrame(_deviations(np.asarray(cost, float), index, cycles, threshold, cusum_threshold, slack, tail_quantile, tail_margin, return_cycles),
                         index=pd.DatetimeIndex(index))
 
 # %% ../nbs/02a_baseline.ipynb #many0002
@@ -180,9 +209,9 @@ def _blocks(X: np.ndarray, index, args: tuple, start: np.ndarray, workers: int) 
         return list(zip(parts, pool.map(lambda cols: _deviations(X[:, cols], index, *args, start=start[cols]), parts)))
 
 def deviations_many(series: dict, cycles: int=4, threshold: float=10.0, cusum_threshold: float=10.0, slack: float=1.0,
-                    tail_quantile: float=0.9, tail_margin: float=4.0, workers: int|None=None, frames: bool=True) -> dict:
+                    tail_quantile: float=0.9, tail_margin: float=4.0, return_cycles: int=13, workers: int|None=None, frames: bool=True) -> dict:
     "`{key: deviations(...)}` of many cost series (`{key: pd.Series indexed by time}`), computed a calendar at a time: series that end on the same step share one pass (split over `workers` threads, default one per core); `frames=False`: each as a dict of its columns' arrays."
-    args = (cycles, threshold, cusum_threshold, slack, tail_quantile, tail_margin)
+    args = (cycles, threshold, cusum_threshold, slack, tail_quantile, tail_margin, return_cycles)
     groups = {}
     for k, s in series.items():
         step = s.index[1] - s.index[0] if len(s) > 1 else pd.Timedelta('1D')
