@@ -49,9 +49,10 @@ def test_hidden_service_anomaly_found_in_its_scope_and_linked(scoped):
 
 @pytest.mark.slow                   # the counter-example, a second scoring of the export (12 s): after the quick suite, in .ci/run
 def test_without_the_billing_rules_the_same_export_raises_false_anomalies(export):
-    "The controls: with every row summed the purchases and credits come back as anomalies; with no provisional days, the half-loaded day."
+    """The controls: with every row summed the credits come back as anomalies (the purchase and tax, the same every 1st, are
+    learnt as the month-start charge from the second month on); with no provisional days, the half-loaded day."""
     res = AnomalyDetectionPipeline(fast(charge_categories=['all'])).run_many('all', data_file=export, use_mock_data=False)
-    assert pd.to_datetime(res.anomalies.date).dt.day.isin([1, 15]).sum() >= 4
+    assert (pd.to_datetime(res.anomalies.date).dt.day == 15).sum() >= 2
     res = AnomalyDetectionPipeline(fast(settle_days=0)).run_many(['111111111111'], data_file=export, use_mock_data=False)
     assert (pd.to_datetime(res.anomalies.date) == res.table.date.max()).any()
 
