@@ -6,7 +6,9 @@ materiality; without the autoencoder's shape flags) on families kept apart for t
 
 The families, their loading and the table are bench/quality.py's (`harness.labelled_series`, `count`,
 `benchmark_table`): generated daily cost (seed 1 tunes, seed 2 is held out), NAB realAWSCloudwatch and artificial
-(tuning), realKnownCause and realTweets (held out), raw files at their own step. This one runs in seconds, so defaults
+(tuning), realKnownCause and realTweets (held out), raw files at their own step; and here also the project's older
+mock portfolio (`generate_mock_data`, `--mock` customers x 730 days, tuning), whose customers have several incidents
+a year each. This one runs in seconds, so defaults
 of the verdict can be tried here before the full benchmark confirms them.
 """
 import argparse, json, os, sys, time
@@ -17,6 +19,20 @@ from cloud_anomaly.config import Config
 from cloud_anomaly.baseline import season_steps, back_to_start
 from cloud_anomaly.detector import judge_days, material_events
 from harness import labelled_series, count, benchmark_table
+
+def mock_portfolio(n: int, seed: int=0) -> list[dict]:
+    "The older mock portfolio as labelled series (family 'mock portfolio'): `generate_mock_data` customers x 730 days and their labels."
+    from cloud_anomaly.data import generate_mock_data, customer_series
+    from cloud_anomaly.pipeline import AnomalyDetectionPipeline
+    from cloud_anomaly.evaluation import label_windows
+    raw = generate_mock_data([f"c{i:04d}" for i in range(n)], n_days=730, seed=seed)
+    frame = AnomalyDetectionPipeline().load_data(raw, use_mock_data=False)
+    out = []
+    for c, r in raw.groupby('CustomerID', sort=False):
+        s = customer_series(frame, c)
+        out.append({'family': 'mock portfolio', 'name': str(c), 'series': s, 'windows': label_windows(r), 'kinds': [],
+                    'scored_from': s.index[0], 'money': True})
+    return out
 
 def flags(item: dict, config: Config) -> np.ndarray:
     "The default's events without the autoencoder: judge_days with no shape flags, sustained changes from their start, material only."
@@ -33,10 +49,11 @@ def main(argv=None):
     ap.add_argument('--nab-dir', default=default_nab)
     ap.add_argument('--families', default='all', help="'all' or 'tuning'")
     ap.add_argument('--customers', type=int, default=60, help='generated customers per cost seed')
+    ap.add_argument('--mock', type=int, default=100, help='customers of the older mock portfolio (0: none)')
     ap.add_argument('--changes', default=None, help='detection settings as JSON, e.g. \'{"tail_quantile": 0.95}\'')
     a = ap.parse_args(argv)
     if a.nab_dir is None: sys.exit("error: NAB not found; pass --nab-dir")
-    items = labelled_series(a.nab_dir, customers=a.customers, n_days=540)
+    items = labelled_series(a.nab_dir, customers=a.customers, n_days=540) + (mock_portfolio(a.mock) if a.mock else [])
     cfg, rows = Config.from_dict({'detection': json.loads(a.changes) if a.changes else {}}), []
     for it in items:
         t0 = time.perf_counter(); fl = flags(it, cfg)

@@ -170,7 +170,7 @@ def returns(x, expected, level, z, up, down, flag, unit, cusum_threshold: float=
     return out
 
 def _deviations(x: np.ndarray, index, cycles: int, threshold: float, cusum_threshold: float, slack: float, tail_quantile: float,
-                tail_margin: float, return_cycles: int=13, start=None) -> dict:
+                tail_margin: float, return_cycles: int=13, peak_cycles: int=13, start=None) -> dict:
     "The columns of `deviations` as arrays: of one series (1-d `x`), or of one per column of 2-d `x`, each from its `start` row."
     P = season_steps(index)
     exp, lev = expected_cost(x, index, cycles)
@@ -179,7 +179,7 @@ def _deviations(x: np.ndarray, index, cycles: int, threshold: float, cusum_thres
     floor = unit_floor(x, lev, P)
     for n in range(3):                       # passes 2 and 3: what the pass before found unusual (changed) does not widen the unit (tail)
         z = deviation_z(x, exp, lev, P, threshold, tail_quantile, tail_margin, unusual=unusual, changed=changed, start=start, floor=floor,
-                        peak_steps=3 if n == 2 else None)   # the past peaks in the last pass only: a third of the time, and on the tuning families 1 false event fewer than in all three
+                        peak_steps=3 if n == 2 and peak_cycles else None, peak_cycles=peak_cycles)   # the past peaks in the last pass only: a third of the time, and on the tuning families 1 false event fewer than in all three
         up, down = cusum(z, slack, cap=1.5 * cusum_threshold)
         unusual = deviation_flags(z, up, down, threshold / 2, cusum_threshold / 2) & ~warm
         began = since(up, down, cusum_threshold / 2)
@@ -194,10 +194,10 @@ def _deviations(x: np.ndarray, index, cycles: int, threshold: float, cusum_thres
             'since': since(up, down, cusum_threshold), 'unit': np.where(warm, np.nan, unit)}
 
 def deviations(cost, index, cycles: int=4, threshold: float=10.0, cusum_threshold: float=10.0, slack: float=1.0,
-               tail_quantile: float=0.9, tail_margin: float=4.0, return_cycles: int=13) -> pd.DataFrame:
+               tail_quantile: float=0.9, tail_margin: float=4.0, return_cycles: int=13, peak_cycles: int=13) -> pd.DataFrame:
     "Per step: expected cost, deviation z, CUSUMs, flag (causal), warm-up, where a sustained deviation began, and the unit of z in cost."
-    return pd.DataFrame(_deviations(np.asarray(cost, float), index, cycles, threshold, cusum_threshold, slack, tail_quantile, tail_margin, return_cycles),
-                        index=pd.DatetimeIndex(index))
+    return pd.DataFrame(_deviations(np.asarray(cost, float), index, cycles, threshold, cusum_threshold, slack, tail_quantile, tail_margin, return_cycles,
+                                    peak_cycles), index=pd.DatetimeIndex(index))
 
 # %% ../nbs/02a_baseline.ipynb #many0002
 def _blocks(X: np.ndarray, index, args: tuple, start: np.ndarray, workers: int) -> list[tuple[np.ndarray, dict]]:
@@ -209,9 +209,10 @@ def _blocks(X: np.ndarray, index, args: tuple, start: np.ndarray, workers: int) 
         return list(zip(parts, pool.map(lambda cols: _deviations(X[:, cols], index, *args, start=start[cols]), parts)))
 
 def deviations_many(series: dict, cycles: int=4, threshold: float=10.0, cusum_threshold: float=10.0, slack: float=1.0,
-                    tail_quantile: float=0.9, tail_margin: float=4.0, return_cycles: int=13, workers: int|None=None, frames: bool=True) -> dict:
+                    tail_quantile: float=0.9, tail_margin: float=4.0, return_cycles: int=13, peak_cycles: int=13, workers: int|None=None,
+                    frames: bool=True) -> dict:
     "`{key: deviations(...)}` of many cost series (`{key: pd.Series indexed by time}`), computed a calendar at a time: series that end on the same step share one pass (split over `workers` threads, default one per core); `frames=False`: each as a dict of its columns' arrays."
-    args = (cycles, threshold, cusum_threshold, slack, tail_quantile, tail_margin, return_cycles)
+    args = (cycles, threshold, cusum_threshold, slack, tail_quantile, tail_margin, return_cycles, peak_cycles)
     groups = {}
     for k, s in series.items():
         step = s.index[1] - s.index[0] if len(s) > 1 else pd.Timedelta('1D')
