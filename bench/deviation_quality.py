@@ -22,11 +22,10 @@ from harness import labelled_series, count, benchmark_table
 
 def mock_portfolio(n: int, seed: int=0) -> list[dict]:
     "The older mock portfolio as labelled series (family 'mock portfolio'): `generate_mock_data` customers x 730 days and their labels."
-    from cloud_anomaly.data import generate_mock_data, customer_series
-    from cloud_anomaly.pipeline import AnomalyDetectionPipeline
+    from cloud_anomaly.data import customer_series
     from cloud_anomaly.evaluation import label_windows
-    raw = generate_mock_data([f"c{i:04d}" for i in range(n)], n_days=730, seed=seed)
-    frame = AnomalyDetectionPipeline().load_data(raw, use_mock_data=False)
+    from monitor import frame_of                                            # bench/monitor.py's portfolio: the same customers
+    raw, frame = frame_of(n, seed)
     out = []
     for c, r in raw.groupby('CustomerID', sort=False):
         s = customer_series(frame, c)

@@ -156,12 +156,12 @@ def returns(x, expected, level, z, up, down, flag, unit, cusum_threshold: float=
     flag = np.asarray(flag, bool)
     out, began = np.full(flag.shape, np.nan), since(up, down, cusum_threshold)
     sign = np.where(up > cusum_threshold, 1, np.where(down > cusum_threshold, -1, np.sign(z))).astype(int)
-    two_ways = ((flag & (sign > 0)).any(0) & (flag & (sign < 0)).any(0)).reshape(-1)   # only these can hold a return
-    for j in np.flatnonzero(two_ways):                                      # a series per column (one column for 1-d input)
-        col = (lambda a: a[:, j]) if flag.ndim == 2 else (lambda a: a)
-        xs, es, ls, us, o, bs, ds = (col(np.asarray(a)) for a in (x, expected, level, unit, out, began, sign))
+    cols = lambda a: np.asarray(a).reshape(len(flag), -1)                   # a series per column (one column for 1-d input; views)
+    X, E, L, U, O, Bg, S, F = (cols(a) for a in (x, expected, level, unit, out, began, sign, flag))
+    for j in np.flatnonzero((F & (S > 0)).any(0) & (F & (S < 0)).any(0)):  # only these can hold a return
+        xs, es, ls, us, o, bs, ds = X[:, j], E[:, j], L[:, j], U[:, j], O[:, j], Bg[:, j], S[:, j]
         last = None                                                         # (where it began, its sign, the level before it)
-        for t in np.flatnonzero(col(flag)).tolist():
+        for t in np.flatnonzero(F[:, j]).tolist():
             b, d = int(bs[t]), int(ds[t])
             if last is not None and d == -last[1] and last[0] < b <= last[0] + reach:   # the other way, soon enough: a return?
                 old = (xs[b:t + 1] - es[b:t + 1] + ls[b:t + 1] - last[2]) / us[b:t + 1]   # the deviation from the old level
