@@ -11,8 +11,8 @@ import pandas as pd
 from .stats import to_events
 
 # %% auto #0
-__all__ = ['season_steps', 'expected_cost', 'unit_floor', 'deviation_z', 'cusum', 'deviation_flags', 'event_gap', 'since',
-           'back_to_start', 'returns', 'deviations', 'deviations_many']
+__all__ = ['season_steps', 'expected_cost', 'unit_floor', 'deviation_z', 'cusum_steps', 'cusum', 'deviation_flags', 'event_gap',
+           'since', 'back_to_start', 'returns', 'deviations', 'deviations_many']
 
 # %% ../nbs/02a_baseline.ipynb #3d09d0b3
 def season_steps(index) -> int:
@@ -94,7 +94,7 @@ def unit_floor(cost, level, period: int, scale_cycles: int=8) -> np.ndarray:
     return np.fmax(0.01 * np.abs(np.asarray(level, float)), 0.05 * _roll(np.abs(x), max(8, scale_cycles * period), 1, 'mean', shift=1))
 
 def deviation_z(cost, expected, level, period: int, threshold: float=10.0, tail_quantile: float=0.9, tail_margin: float=4.0,
-                scale_cycles: int=8, warmup_cycles: int=4, budget_cycles: int=52, unusual=None, changed=None, start=None, floor=None,
+                scale_cycles: int=8, warmup_cycles: int=3, budget_cycles: int=52, unusual=None, changed=None, start=None, floor=None,
                 peak_steps: int|None=3, peak_margin: float=1.2, peak_cycles: int=13) -> np.ndarray:
     "Deviation of each step from `expected` in units of the usual deviation before it (`unusual` steps left out of it), rescaled by the series' own tail (`changed` steps left out of that) and, unless `peak_steps` is None, so that only a step `peak_margin` times past the `peak_steps`-th largest of its last `peak_cycles` cycles passes `threshold`; 0 in the warm-up and where nothing is expected. 2-d input: a series per column, each from its `start` row."
     x, e, lv = (np.asarray(a, float) for a in (cost, expected, level))
@@ -116,6 +116,10 @@ def deviation_z(cost, expected, level, period: int, threshold: float=10.0, tail_
     return z / div
 
 # %% ../nbs/02a_baseline.ipynb #81f4b4d7
+def cusum_steps(period: int, minutes: int=30) -> int:
+    "Steps the running sum counts as one: `minutes` of steps of sub-daily data whose cycle (a day) has `period` steps (6 for five-minute steps and 30 minutes), at least 1; 1 for daily or coarser data (`period` 7 or 1) and for `minutes` 0."
+    return max(1, round(period * minutes / 1440)) if period > 7 else 1
+
 def cusum(z, slack: float=1.0, clip: float=4.0, cap: float=np.inf) -> tuple[np.ndarray, np.ndarray]:
     "Upward and downward CUSUM of the deviations `z` (each clipped at `clip`, less `slack` per step), each sum at most `cap`; 2-d `z`: per column."
     zc = np.clip(np.asarray(z, float), -clip, clip)
@@ -170,16 +174,18 @@ def returns(x, expected, level, z, up, down, flag, unit, cusum_threshold: float=
     return out
 
 def _deviations(x: np.ndarray, index, cycles: int, threshold: float, cusum_threshold: float, slack: float, tail_quantile: float,
-                tail_margin: float, return_cycles: int=13, peak_cycles: int=13, start=None) -> dict:
+                tail_margin: float, return_cycles: int=13, peak_cycles: int=13, warmup_cycles: int=3, cusum_minutes: int=30, start=None) -> dict:
     "The columns of `deviations` as arrays: of one series (1-d `x`), or of one per column of 2-d `x`, each from its `start` row."
     P = season_steps(index)
+    k = cusum_steps(P, cusum_minutes)
+    cusum_threshold = cusum_threshold * k                                   # the sums below run in steps; reported in units of the threshold
     exp, lev = expected_cost(x, index, cycles)
-    warm = np.broadcast_to(_age(x, start) < max(4, cycles * P), x.shape)
+    warm = np.broadcast_to(_age(x, start) < max(4, warmup_cycles * P), x.shape)
     unusual = changed = None
     floor = unit_floor(x, lev, P)
     for n in range(3):                       # passes 2 and 3: what the pass before found unusual (changed) does not widen the unit (tail)
-        z = deviation_z(x, exp, lev, P, threshold, tail_quantile, tail_margin, unusual=unusual, changed=changed, start=start, floor=floor,
-                        peak_steps=3 if n == 2 and peak_cycles else None, peak_cycles=peak_cycles)   # the past peaks in the last pass only: a third of the time, and on the tuning families 1 false event fewer than in all three
+        z = deviation_z(x, exp, lev, P, threshold, tail_quantile, tail_margin, warmup_cycles=warmup_cycles, unusual=unusual, changed=changed,
+                        start=start, floor=floor, peak_steps=3 if n == 2 and peak_cycles else None, peak_cycles=peak_cycles)   # the past peaks in the last pass only: a third of the time, and on the tuning families 1 false event fewer than in all three
         up, down = cusum(z, slack, cap=1.5 * cusum_threshold)
         unusual = deviation_flags(z, up, down, threshold / 2, cusum_threshold / 2) & ~warm
         began = since(up, down, cusum_threshold / 2)
@@ -190,14 +196,15 @@ def _deviations(x: np.ndarray, index, cycles: int, threshold: float, cusum_thres
     old = returns(x, exp, lev, z, up, down, flag, unit, cusum_threshold, return_cycles * P) if return_cycles else np.full(x.shape, np.nan)
     back = np.isfinite(old)
     if back.any(): z, flag, up, down = np.where(back, old, z), flag & ~back, np.where(back, 0.0, up), np.where(back, 0.0, down)
-    return {'expected': exp, 'z': z, 'up': up, 'down': down, 'flag': flag, 'warm': warm,
+    return {'expected': exp, 'z': z, 'up': up / k, 'down': down / k, 'flag': flag, 'warm': warm,
             'since': since(up, down, cusum_threshold), 'unit': np.where(warm, np.nan, unit)}
 
 def deviations(cost, index, cycles: int=4, threshold: float=10.0, cusum_threshold: float=10.0, slack: float=1.0,
-               tail_quantile: float=0.9, tail_margin: float=4.0, return_cycles: int=13, peak_cycles: int=13) -> pd.DataFrame:
+               tail_quantile: float=0.9, tail_margin: float=4.0, return_cycles: int=13, peak_cycles: int=13, warmup_cycles: int=3,
+               cusum_minutes: int=30) -> pd.DataFrame:
     "Per step: expected cost, deviation z, CUSUMs, flag (causal), warm-up, where a sustained deviation began, and the unit of z in cost."
     return pd.DataFrame(_deviations(np.asarray(cost, float), index, cycles, threshold, cusum_threshold, slack, tail_quantile, tail_margin, return_cycles,
-                                    peak_cycles), index=pd.DatetimeIndex(index))
+                                    peak_cycles, warmup_cycles, cusum_minutes), index=pd.DatetimeIndex(index))
 
 # %% ../nbs/02a_baseline.ipynb #many0002
 def _blocks(X: np.ndarray, index, args: tuple, start: np.ndarray, workers: int) -> list[tuple[np.ndarray, dict]]:
@@ -209,10 +216,10 @@ def _blocks(X: np.ndarray, index, args: tuple, start: np.ndarray, workers: int) 
         return list(zip(parts, pool.map(lambda cols: _deviations(X[:, cols], index, *args, start=start[cols]), parts)))
 
 def deviations_many(series: dict, cycles: int=4, threshold: float=10.0, cusum_threshold: float=10.0, slack: float=1.0,
-                    tail_quantile: float=0.9, tail_margin: float=4.0, return_cycles: int=13, peak_cycles: int=13, workers: int|None=None,
-                    frames: bool=True) -> dict:
+                    tail_quantile: float=0.9, tail_margin: float=4.0, return_cycles: int=13, peak_cycles: int=13, warmup_cycles: int=3,
+                    cusum_minutes: int=30, workers: int|None=None, frames: bool=True) -> dict:
     "`{key: deviations(...)}` of many cost series (`{key: pd.Series indexed by time}`), computed a calendar at a time: series that end on the same step share one pass (split over `workers` threads, default one per core); `frames=False`: each as a dict of its columns' arrays."
-    args = (cycles, threshold, cusum_threshold, slack, tail_quantile, tail_margin, return_cycles, peak_cycles)
+    args = (cycles, threshold, cusum_threshold, slack, tail_quantile, tail_margin, return_cycles, peak_cycles, warmup_cycles, cusum_minutes)
     groups = {}
     for k, s in series.items():
         step = s.index[1] - s.index[0] if len(s) > 1 else pd.Timedelta('1D')

@@ -87,6 +87,8 @@ class DetectionConfig(_Validated):
     level_cycles: int = 4               # robust: expected cost reads the last 4 cycles (weeks of daily data, days of sub-daily); a lasting shift is the new normal after about half
     return_cycles: int = 13             # robust: a change back to the level before a flagged sustained change, within this many cycles of it, ends it (no new event); 0 = off
     peak_cycles: int = 13               # robust: a step must pass 1.2 x the 3rd largest deviation of its last 13 cycles (a burst that recurs is no news); 0 = off
+    warmup_cycles: int = 3              # robust: nothing is judged in a series' first 3 cycles (weeks of daily data, days of sub-daily)
+    cusum_minutes: int = 30             # robust: the running sum of sub-daily data counts one step per 30 minutes (finer steps add their share); 0 = every step whole
     deviation_threshold: float = 10.0   # robust: a step deviates when it is this many usual large deviations from expected
     cusum_threshold: float = 10.0       # robust: a sustained deviation when the running sum of deviations (less the slack) passes this
     cusum_slack: float = 1.0            # robust: deviation each step may have without adding to the running sum
@@ -109,7 +111,8 @@ class DetectionConfig(_Validated):
         _check(self.max_event_rate is None or (_is_num(self.max_event_rate) and 0 < self.max_event_rate <= 1),
                f"detection.max_event_rate must be None or in (0, 1], e.g. 0.01 for one event per 100 days; got {self.max_event_rate!r}")
         _check(_is_int(self.level_cycles) and self.level_cycles >= 2, f"detection.level_cycles must be an integer >= 2, got {self.level_cycles!r}")
-        for name in ('return_cycles', 'peak_cycles'):
+        _check(_is_int(self.warmup_cycles) and self.warmup_cycles >= 1, f"detection.warmup_cycles must be an integer >= 1, got {self.warmup_cycles!r}")
+        for name in ('return_cycles', 'peak_cycles', 'cusum_minutes'):
             _check(_is_int(getattr(self, name)) and getattr(self, name) >= 0, f"detection.{name} must be an integer >= 0, got {getattr(self, name)!r}")
         for name in ('deviation_threshold', 'cusum_threshold', 'tail_margin'):
             _check(_is_num(getattr(self, name)) and getattr(self, name) > 0, f"detection.{name} must be > 0, got {getattr(self, name)!r}")

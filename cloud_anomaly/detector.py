@@ -96,7 +96,8 @@ def judge_days(cost, index, z_ae, config: DetectionConfig,
               ) -> pd.DataFrame:
     "Per step of `index`: expected cost (known before the day), deviation, flag (deviation, CUSUM or a confirmed autoencoder z), score and the decrease rule."
     c, x = config, np.asarray(cost, float)
-    if dev is None: dev = deviations(x, index, c.level_cycles, c.deviation_threshold, c.cusum_threshold, c.cusum_slack, c.tail_quantile, c.tail_margin, c.return_cycles, c.peak_cycles)
+    if dev is None: dev = deviations(x, index, c.level_cycles, c.deviation_threshold, c.cusum_threshold, c.cusum_slack, c.tail_quantile, c.tail_margin, c.return_cycles, c.peak_cycles,
+                                  c.warmup_cycles, c.cusum_minutes)
     return pd.DataFrame(judge_arrays(x, z_ae, c, {k: dev[k].to_numpy() for k in DEV_COLUMNS}), index=dev.index)
 
 DEV_COLUMNS = ('z', 'expected', 'warm', 'up', 'down', 'flag', 'since', 'unit')
@@ -115,7 +116,8 @@ def judge_arrays(x: np.ndarray, z_ae, c: DetectionConfig, dev: dict) -> dict:
 def deviations_of(costs: dict, config: DetectionConfig, frames: bool=True) -> dict:
     "`{key: deviations}` of many cost series (`{key: pd.Series}`) at once, with the settings `judge_days` uses; hand each to `judge_days(dev=...)` (`frames=False`: dicts of arrays, for `judge_arrays`)."
     c = config
-    return deviations_many(costs, c.level_cycles, c.deviation_threshold, c.cusum_threshold, c.cusum_slack, c.tail_quantile, c.tail_margin, c.return_cycles, c.peak_cycles, frames=frames)
+    return deviations_many(costs, c.level_cycles, c.deviation_threshold, c.cusum_threshold, c.cusum_slack, c.tail_quantile, c.tail_margin, c.return_cycles, c.peak_cycles,
+                           c.warmup_cycles, c.cusum_minutes, frames=frames)
 
 
 # %% ../nbs/03_detector.ipynb #9253c0b4
