@@ -77,7 +77,7 @@ def material_events(flag, impact, cost, period: int, config: DetectionConfig, mo
     runs = to_events(np.asarray(flag, bool), max_gap=event_gap(period))
     impact, cost = np.asarray(impact, float), np.asarray(cost, float)
     per_day = period if 1 < period != 7 else 1                            # steps in a day: sub-daily data
-    typical = float(np.nanmedian(np.abs(cost))) * per_day if len(cost) else 0.0
+    typical = max(float(np.nanmedian(np.abs(cost))), float(np.nanmean(np.abs(cost)))) * per_day if len(cost) else 0.0   # the mean where most steps are idle
     kept = []
     for a, b in runs:
         at_stake = abs(float(np.nansum(impact[a:b + 1])))
