@@ -5,6 +5,7 @@
 # %% ../nbs/06d_monitor.ipynb #87f75b9c
 from __future__ import annotations
 import itertools, json, logging
+from typing import NamedTuple
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
@@ -474,8 +475,13 @@ def known_errors(store: Store, customer_id: str, model_id: int, det: AnomalyDete
     keep = np.sort(last)
     return pd.Series(errors[keep], index=pd.DatetimeIndex(days[keep]))
 
-def _plan(store: Store, series: dict, models: _Models, cfg: Config, bulk) -> list[tuple]:
-    "What each customer needs: (customer, series, store state, model id, detector, days to score, errors known before them, the errors `model_table` reads of them, the cost as floats); the shared networks' windows go to `bulk`."
+class _Todo(NamedTuple):
+    "What one customer's morning needs (see `_plan`)."
+    customer: str; series: pd.DataFrame; state: dict; model_id: int|None; detector: AnomalyDetector|None
+    days: pd.DatetimeIndex; prior: pd.Series|None; past: np.ndarray|None; cost: np.ndarray
+
+def _plan(store: Store, series: dict, models: _Models, cfg: Config, bulk) -> list[_Todo]:
+    "What each customer needs: its series, store state, model id and detector, the days to score, the errors known before them, the errors `model_table` reads of them and the cost as floats; the shared networks' windows go to `bulk`."
     todo = []
     for cid in sorted(series):
         s, st = series[cid], store.customer_state(cid)
@@ -487,7 +493,7 @@ def _plan(store: Store, series: dict, models: _Models, cfg: Config, bulk) -> lis
         p0 = s.index.get_loc(days[0])
         prior = known_errors(store, cid, model_id, det, s, p0, cfg) if det is not None else None
         past = past_errors(det, s, p0, prior, cfg) if det is not None else None
-        todo.append((cid, s, st, model_id, det, days, prior, past, x))
+        todo.append(_Todo(cid, s, st, model_id, det, days, prior, past, x))
         if bulk is not None and det is not None and det.autoencoder is bulk.networks:
             lo = lookback_start(det, s, p0, cfg) if past is None else p0 - (det.window - 1)
             bulk.add(cid, det, lo, make_windows(det.scaler.transform(x[lo:]), det.window))
@@ -510,7 +516,7 @@ def monitor(frame: pd.DataFrame, store: Store, config: Config|None=None, custome
         bulk = _BulkRecon(models.networks()) if sharing == 'shared' else None
         todo = _plan(store, series, models, cfg, bulk)                     # 1. which days each customer needs scored
         if bulk is not None: bulk.compute()                                 #    (the shared networks run once for all)
-        devs = deviations_of({t[0]: pd.Series(t[8], t[1].index) for t in todo}, cfg.detection, frames=False)   #    (and the expected cost of all, block by block)
+        devs = deviations_of({t.customer: pd.Series(t.cost, t.series.index) for t in todo}, cfg.detection, frames=False)   #    (and the expected cost of all, block by block)
         bar = tqdm(total=len(todo), desc='monitoring', unit='customer', disable=not progress, leave=False)
         for at in range(0, len(todo), cfg.monitor.write_chunk):             # a chunk of customers at a time: scored, then recorded together
             done = []
