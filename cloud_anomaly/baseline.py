@@ -11,8 +11,8 @@ import pandas as pd
 from .stats import to_events
 
 # %% auto #0
-__all__ = ['season_steps', 'expected_cost', 'unit_floor', 'deviation_z', 'cusum_steps', 'cusum', 'deviation_flags', 'event_gap',
-           'since', 'back_to_start', 'returns', 'deviations', 'deviations_many']
+__all__ = ['season_steps', 'expected_cost', 'unit_floor', 'deviation_z', 'cusum_steps', 'pooled_z', 'cusum', 'deviation_flags',
+           'event_gap', 'since', 'back_to_start', 'returns', 'deviations', 'deviations_many']
 
 # %% ../nbs/02a_baseline.ipynb #3d09d0b3
 def season_steps(index) -> int:
@@ -121,6 +121,17 @@ def cusum_steps(period: int, minutes: int=30) -> int:
     "Steps the running sum counts as one: `minutes` of steps of sub-daily data whose cycle (a day) has `period` steps (6 for five-minute steps and 30 minutes), at least 1; 1 for daily or coarser data (`period` 7 or 1) and for `minutes` 0."
     return max(1, round(period * minutes / 1440)) if period > 7 else 1
 
+def pooled_z(z, k: int, period: int, warm=None, clip: float=4.0, scale_cycles: int=8) -> np.ndarray:
+    "What the running sum adds up when it counts `k` > 1 steps as one: per step, the mean of the last `k` deviations (each clipped at `clip`) in units of how far such means of the series usually go, relative to single steps (75th percentiles of the last `scale_cycles` cycles outside the `warm`-up; between 1/sqrt(k), for noise that averages out, and 1); `z` itself for `k` 1. 2-d: per column."
+    z = np.asarray(z, float)
+    if k <= 1: return z
+    zc = np.clip(z, -clip, clip)
+    mean = _roll(zc, k, k, 'mean')
+    M = max(8, scale_cycles * period)
+    usual = lambda a: _roll(a if warm is None else np.where(warm, np.nan, a), M, max(5, M // 4), 'quantile', 0.75, shift=1)
+    with np.errstate(all='ignore'): shrink = usual(np.abs(mean)) / usual(np.abs(zc))
+    return np.nan_to_num(mean / np.clip(np.nan_to_num(shrink, nan=1.0), 1 / np.sqrt(k), 1.0))
+
 def cusum(z, slack: float=1.0, clip: float=4.0, cap: float=np.inf) -> tuple[np.ndarray, np.ndarray]:
     "Upward and downward CUSUM of the deviations `z` (each clipped at `clip`, less `slack` per step), each sum at most `cap`; 2-d `z`: per column."
     zc = np.clip(np.asarray(z, float), -clip, clip)
@@ -187,7 +198,7 @@ def _deviations(x: np.ndarray, index, cycles: int, threshold: float, cusum_thres
     for n in range(3):                       # passes 2 and 3: what the pass before found unusual (changed) does not widen the unit (tail)
         z = deviation_z(x, exp, lev, P, threshold, tail_quantile, tail_margin, warmup_cycles=warmup_cycles, unusual=unusual, changed=changed,
                         start=start, floor=floor, peak_steps=3 if n == 2 and peak_cycles else None, peak_cycles=peak_cycles)   # the past peaks in the last pass only: a third of the time, and on the tuning families 1 false event fewer than in all three
-        up, down = cusum(z, slack, cap=1.5 * cusum_threshold)
+        up, down = cusum(pooled_z(z, k, P, warm), slack, cap=1.5 * cusum_threshold)
         unusual = deviation_flags(z, up, down, threshold / 2, cusum_threshold / 2) & ~warm
         began = since(up, down, cusum_threshold / 2)
         changed = back_to_start(unusual & (_age(x) - began >= P), began)
