@@ -96,23 +96,24 @@ def unit_floor(cost, level, period: int, scale_cycles: int=8) -> np.ndarray:
 def deviation_z(cost, expected, level, period: int, threshold: float=10.0, tail_quantile: float=0.9, tail_margin: float=4.0,
                 scale_cycles: int=8, warmup_cycles: int=3, budget_cycles: int=52, unusual=None, changed=None, start=None, floor=None,
                 peak_steps: int|None=3, peak_margin: float=1.2, peak_cycles: int=13) -> np.ndarray:
-    "Deviation of each step from `expected` in units of the usual deviation before it (`unusual` steps left out of it), rescaled by the series' own tail (`changed` steps left out of that) and, unless `peak_steps` is None, so that only a step `peak_margin` times past the `peak_steps`-th largest of its last `peak_cycles` cycles (the warm-up's included) passes `threshold`; 0 in the warm-up and where nothing is expected. 2-d input: a series per column, each from its `start` row."
+    "Deviation of each step from `expected` in units of the usual deviation before it (`unusual` steps left out of it), rescaled by the series' own tail (`changed` steps left out of that) and, unless `peak_steps` is None, so that only a step `peak_margin` times as far from expected as the `peak_steps`-th farthest of its last `peak_cycles` cycles (the warm-up's included) passes `threshold`; 0 in the warm-up and where nothing is expected. 2-d input: a series per column, each from its `start` row."
     x, e, lv = (np.asarray(a, float) for a in (cost, expected, level))
     r = x - e
     usual = np.abs(r) if unusual is None else np.where(unusual, np.nan, np.abs(r))
     M = max(8, scale_cycles * period)
     big = _roll(usual, M, max(5, M // 4), 'quantile', 0.75, shift=1)
     if floor is None: floor = unit_floor(x, lv, period, scale_cycles)      # it depends on the cost only: a caller of several passes computes it once
-    z = np.nan_to_num(r / np.fmax(big, np.nan_to_num(floor) + 1e-9), nan=0.0, posinf=0.0, neginf=0.0)
+    unit = np.fmax(big, np.nan_to_num(floor) + 1e-9)
+    z = np.nan_to_num(r / unit, nan=0.0, posinf=0.0, neginf=0.0)
     age = _age(x, start)
     left_out = (age < 0) | (False if changed is None else changed)          # before the series began, or a change that lasted
-    seen = np.where(left_out, np.nan, np.abs(z))                            # every deviation since the series began, the warm-up's too
+    seen = np.where(left_out, np.nan, np.abs(r))                            # every distance from expected since the series began, the warm-up's too
     z[np.broadcast_to(age < max(4, warmup_cycles * period), z.shape)] = 0.0
     B, tail = max(20, budget_cycles * period), np.where(left_out, np.nan, np.abs(z))
     div = np.maximum(1.0, np.nan_to_num(_roll(tail, B, 20, 'quantile', tail_quantile, shift=max(1, period))) * tail_margin / threshold)
     if peak_steps:                                                          # deviations as large as a few of the past ones: a recurring burst
         Q = max(20, peak_cycles * period)
-        peak = _roll(seen, Q, 20, 'quantile', max(0.5, 1 - peak_steps / Q), shift=max(1, period))
+        peak = _roll(seen, Q, 20, 'quantile', max(0.5, 1 - peak_steps / Q), shift=max(1, period)) / unit   # in today's units
         div = np.maximum(div, np.nan_to_num(peak) * peak_margin / threshold)
     return z / div
 
