@@ -220,19 +220,20 @@ def deviations(cost, index, cycles: int=4, threshold: float=10.0, cusum_threshol
                                     peak_cycles, warmup_cycles, cusum_minutes), index=pd.DatetimeIndex(index))
 
 # %% ../nbs/02a_baseline.ipynb #many0002
-def _blocks(X: np.ndarray, index, args: tuple, start: np.ndarray, workers: int) -> list[tuple[np.ndarray, dict]]:
+def _blocks(X: np.ndarray, index, args: dict, start: np.ndarray, workers: int) -> list[tuple[np.ndarray, dict]]:
     "`_deviations` of the columns of `X`, in up to `workers` threads of 64 columns or more each (pandas' rolling code runs without the GIL): `[(columns of X, their arrays)]`, the same numbers as one call (not joined: 8 copies of 10,000 columns cost a second)."
     parts = np.array_split(np.arange(X.shape[1]), max(1, min(workers, X.shape[1] // 64)))
-    if len(parts) == 1: return [(parts[0], _deviations(X, index, *args, start=start))]
+    if len(parts) == 1: return [(parts[0], _deviations(X, index, **args, start=start))]
     with warnings.catch_warnings(), ThreadPoolExecutor(len(parts)) as pool:
         warnings.simplefilter('ignore', RuntimeWarning)                     # each block's own catch is not thread-safe: silence them here
-        return list(zip(parts, pool.map(lambda cols: _deviations(X[:, cols], index, *args, start=start[cols]), parts)))
+        return list(zip(parts, pool.map(lambda cols: _deviations(X[:, cols], index, **args, start=start[cols]), parts)))
 
 def deviations_many(series: dict, cycles: int=4, threshold: float=10.0, cusum_threshold: float=10.0, slack: float=1.0,
                     tail_quantile: float=0.9, tail_margin: float=4.0, return_cycles: int=13, peak_cycles: int=13, warmup_cycles: int=3,
                     cusum_minutes: int=30, workers: int|None=None, frames: bool=True) -> dict:
     "`{key: deviations(...)}` of many cost series (`{key: pd.Series indexed by time}`), computed a calendar at a time: series that end on the same step share one pass (split over `workers` threads, default one per core); `frames=False`: each as a dict of its columns' arrays."
-    args = (cycles, threshold, cusum_threshold, slack, tail_quantile, tail_margin, return_cycles, peak_cycles, warmup_cycles, cusum_minutes)
+    args = dict(cycles=cycles, threshold=threshold, cusum_threshold=cusum_threshold, slack=slack, tail_quantile=tail_quantile, tail_margin=tail_margin,
+                return_cycles=return_cycles, peak_cycles=peak_cycles, warmup_cycles=warmup_cycles, cusum_minutes=cusum_minutes)
     groups = {}
     for k, s in series.items():
         step = s.index[1] - s.index[0] if len(s) > 1 else pd.Timedelta('1D')
@@ -243,7 +244,7 @@ def deviations_many(series: dict, cycles: int=4, threshold: float=10.0, cusum_th
         index = pd.date_range(end=end, periods=T, freq=step)
         odd = [k for k in keys if not series[k].index.equals(index[T - len(series[k]):])]   # not on the calendar (irregular steps): alone
         for k in odd:
-            out[k] = deviations(series[k].to_numpy(float), series[k].index, *args)
+            out[k] = deviations(series[k].to_numpy(float), series[k].index, **args)
             if not frames: out[k] = {c: out[k][c].to_numpy() for c in out[k].columns}
         keys = [k for k in keys if k not in set(odd)]
         if not keys: continue

@@ -96,15 +96,16 @@ def judge_days(cost, index, z_ae, config: DetectionConfig,
               ) -> pd.DataFrame:
     "Per step of `index`: expected cost (known before the day), deviation, flag (deviation, CUSUM or a confirmed autoencoder z), score and the decrease rule."
     c, x = config, np.asarray(cost, float)
-    if dev is None: dev = deviations(x, index, *_deviation_settings(c))
+    if dev is None: dev = deviations(x, index, **_deviation_settings(c))
     return pd.DataFrame(judge_arrays(x, z_ae, c, {k: dev[k].to_numpy() for k in DEV_COLUMNS}), index=dev.index)
 
 DEV_COLUMNS = ('z', 'expected', 'warm', 'up', 'down', 'flag', 'since', 'unit')
 
-def _deviation_settings(c: DetectionConfig) -> tuple:
-    "The settings of `deviations` and `deviations_many` after the cost, in their order, from the detection config."
-    return (c.level_cycles, c.deviation_threshold, c.cusum_threshold, c.cusum_slack, c.tail_quantile, c.tail_margin, c.return_cycles,
-            c.peak_cycles, c.warmup_cycles, c.cusum_minutes)
+def _deviation_settings(c: DetectionConfig) -> dict:
+    "The settings of `deviations` and `deviations_many`, by name, from the detection config."
+    return dict(cycles=c.level_cycles, threshold=c.deviation_threshold, cusum_threshold=c.cusum_threshold, slack=c.cusum_slack,
+                tail_quantile=c.tail_quantile, tail_margin=c.tail_margin, return_cycles=c.return_cycles, peak_cycles=c.peak_cycles,
+                warmup_cycles=c.warmup_cycles, cusum_minutes=c.cusum_minutes)
 
 def judge_arrays(x: np.ndarray, z_ae, c: DetectionConfig, dev: dict) -> dict:
     "What `judge_days` returns, as a dict of arrays: from the cost `x`, the autoencoder's z and the `DEV_COLUMNS` of its `deviations` (one series, aligned)."
@@ -119,7 +120,7 @@ def judge_arrays(x: np.ndarray, z_ae, c: DetectionConfig, dev: dict) -> dict:
 
 def deviations_of(costs: dict, config: DetectionConfig, frames: bool=True) -> dict:
     "`{key: deviations}` of many cost series (`{key: pd.Series}`) at once, with the settings `judge_days` uses; hand each to `judge_days(dev=...)` (`frames=False`: dicts of arrays, for `judge_arrays`)."
-    return deviations_many(costs, *_deviation_settings(config), frames=frames)
+    return deviations_many(costs, **_deviation_settings(config), frames=frames)
 
 
 # %% ../nbs/03_detector.ipynb #9253c0b4
