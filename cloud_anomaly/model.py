@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_model.ipynb #507cac8b
 from __future__ import annotations
-import os, json, dataclasses, math
+import os, json, dataclasses, math, threading
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')  # keep TensorFlow's C++ start-up chatter out of users' terminals
 os.environ.setdefault('KERAS_BACKEND', 'tensorflow')
 from pathlib import Path
@@ -49,6 +49,22 @@ class LSTMAutoencoder:
         return self.model
 
 # %% ../nbs/02_model.ipynb #1fb3114a
+_WORKERS, _LOADED, _LOCK = {}, {}, threading.Lock()
+
+def _key(c: ModelConfig) -> tuple: return (c.window_size, c.lstm_units, float(c.learning_rate))
+
+def _worker(ae: LSTMAutoencoder, fresh_optimizer: bool=False) -> keras.Model:
+    "The process's one compiled network of `ae`'s shape, holding `ae`'s weights (and a fresh Adam state if asked): its training and reading graphs are traced once per process, not once per network. Call with `_LOCK` held."
+    k = _key(ae.config)
+    if k not in _WORKERS: _WORKERS[k] = LSTMAutoencoder(ae.config).build()
+    net, held, now = _WORKERS[k], _LOADED.get(k), (ae.model, ae.__dict__.get('_fits', 0))
+    if fresh_optimizer or held is None or held[0] is not now[0] or held[1] != now[1]:   # weights are copied when they change (by `fit`), not per call
+        net.set_weights(ae.model.get_weights()); _LOADED[k] = now
+    if fresh_optimizer:                                                     # Adam as new: no step taken, no moments
+        for v in net.optimizer.variables: v.assign(np.zeros(v.shape, v.dtype))
+        net.optimizer.learning_rate = ae.config.learning_rate
+    return net
+
 def effective_batch_size(n_windows: int, config: ModelConfig) -> int:
     "`batch_size`, or larger so that an epoch of `n_windows` takes at most `max_batches_per_epoch` steps."
     if config.max_batches_per_epoch is None: return config.batch_size
@@ -61,32 +77,38 @@ def fit(self: LSTMAutoencoder, windows, verbose: int=0) -> dict:
     x = _as_3d(windows)
     if x.shape[1] != c.window_size: raise CloudAnomalyError(f"windows have {x.shape[1]} days, the model expects {c.window_size}")
     if len(x) < 2: raise CloudAnomalyError(f"need at least 2 training windows, got {len(x)}")
-    if self.model is None: self.build()
-    set_seed(self.seed)
+    if self.model is None: self.build()                                    # this network's own initial weights (its seed)
     n_val = int(len(x) * c.validation_split)
     val_split = c.validation_split if n_val >= 1 else 0.0
     monitor = 'val_loss' if val_split else 'loss'
     stop = keras.callbacks.EarlyStopping(monitor=monitor, patience=c.patience, restore_best_weights=True)
     bs = effective_batch_size(len(x) - n_val, c)
-    h = self.model.fit(x, x, epochs=c.epochs, batch_size=bs, validation_split=val_split,
-                       callbacks=[stop], shuffle=True, verbose=verbose)
+    with _LOCK:
+        net = _worker(self, fresh_optimizer=True)
+        set_seed(self.seed)
+        h = net.fit(x, x, epochs=c.epochs, batch_size=bs, validation_split=val_split, callbacks=[stop], shuffle=True, verbose=verbose)
+        self.model.set_weights(net.get_weights())
+        self._fits = self.__dict__.get('_fits', 0) + 1; _LOADED[_key(c)] = (self.model, self._fits)   # the worker holds the new weights
     self.history = {k: [float(v) for v in vs] for k, vs in h.history.items()}
     return self.history
 
 # %% ../nbs/02_model.ipynb #60d7326d
+_RUNNERS = {}
+
 @patch
 def _run(self: LSTMAutoencoder, part: str, windows, batch_size: int) -> np.ndarray:
     "The network's output (`part='output'`) or its decoder's (`'hidden'`) for `windows`, `batch_size` windows per call of one compiled graph."
     if self.model is None: raise CloudAnomalyError("the autoencoder is not trained yet: call fit or load first")
-    runners = self.__dict__.setdefault('_runners', {})
-    if part not in runners or runners[part][0] is not self.model:          # traced once per network: no per-call set-up, no eager LSTM loop
-        net = self.model if part == 'output' else keras.Model(self.model.input, self.model.get_layer('decoder').output)
-        spec = tf.TensorSpec([None, self.config.window_size, 1], tf.float32)
-        runners[part] = (self.model, tf.function(lambda x: net(x, training=False), input_signature=[spec]))
-    x, run = _as_3d(windows), runners[part][1]
-    width = 1 if part == 'output' else self.config.lstm_units
+    x, width = _as_3d(windows), 1 if part == 'output' else self.config.lstm_units
     if len(x) == 0: return np.zeros((0, self.config.window_size, width), dtype='float32')
-    return np.concatenate([run(x[i:i + batch_size]).numpy() for i in range(0, len(x), batch_size)])
+    with _LOCK:
+        net = _worker(self)                                                 # the shape's one network, with this one's weights
+        if (net, part) not in _RUNNERS:                                     # traced once per shape: no per-call set-up, no eager LSTM loop
+            out = net if part == 'output' else keras.Model(net.input, net.get_layer('decoder').output)
+            spec = tf.TensorSpec([None, self.config.window_size, 1], tf.float32)
+            _RUNNERS[net, part] = tf.function(lambda x: out(x, training=False), input_signature=[spec])
+        run = _RUNNERS[net, part]
+        return np.concatenate([run(x[i:i + batch_size]).numpy() for i in range(0, len(x), batch_size)])
 
 @patch
 def reconstruct(self: LSTMAutoencoder, windows, batch_size: int=4096) -> np.ndarray:
