@@ -186,7 +186,7 @@ def returns(x, expected, level, z, up, down, flag, unit, cusum_threshold: float=
             elif b < t and (last is None or last[0] != b): last = (b, d, ls[b])
     return out
 
-def _deviations(x: np.ndarray, index, cycles: int, threshold: float, cusum_threshold: float, slack: float, tail_quantile: float,
+def _deviations(x: np.ndarray, index, *, cycles: int, threshold: float, cusum_threshold: float, slack: float, tail_quantile: float,
                 tail_margin: float, return_cycles: int=13, peak_cycles: int=13, warmup_cycles: int=3, cusum_minutes: int=30, start=None) -> dict:
     "The columns of `deviations` as arrays: of one series (1-d `x`), or of one per column of 2-d `x`, each from its `start` row."
     P = season_steps(index)
@@ -216,8 +216,9 @@ def deviations(cost, index, cycles: int=4, threshold: float=10.0, cusum_threshol
                tail_quantile: float=0.9, tail_margin: float=4.0, return_cycles: int=13, peak_cycles: int=13, warmup_cycles: int=3,
                cusum_minutes: int=30) -> pd.DataFrame:
     "Per step: expected cost, deviation z, CUSUMs, flag (causal), warm-up, where a sustained deviation began, and the unit of z in cost."
-    return pd.DataFrame(_deviations(np.asarray(cost, float), index, cycles, threshold, cusum_threshold, slack, tail_quantile, tail_margin, return_cycles,
-                                    peak_cycles, warmup_cycles, cusum_minutes), index=pd.DatetimeIndex(index))
+    return pd.DataFrame(_deviations(np.asarray(cost, float), index, cycles=cycles, threshold=threshold, cusum_threshold=cusum_threshold, slack=slack,
+                                    tail_quantile=tail_quantile, tail_margin=tail_margin, return_cycles=return_cycles, peak_cycles=peak_cycles,
+                                    warmup_cycles=warmup_cycles, cusum_minutes=cusum_minutes), index=pd.DatetimeIndex(index))
 
 # %% ../nbs/02a_baseline.ipynb #many0002
 def _blocks(X: np.ndarray, index, args: dict, start: np.ndarray, workers: int) -> list[tuple[np.ndarray, dict]]:
