@@ -95,8 +95,8 @@ def unit_floor(cost, level, period: int, scale_cycles: int=8) -> np.ndarray:
 
 def deviation_z(cost, expected, level, period: int, threshold: float=10.0, tail_quantile: float=0.9, tail_margin: float=4.0,
                 scale_cycles: int=8, warmup_cycles: int=3, budget_cycles: int=52, unusual=None, changed=None, start=None, floor=None,
-                peak_steps: int|None=3, peak_margin: float=1.2, peak_cycles: int=13) -> np.ndarray:
-    "Deviation of each step from `expected` in units of the usual deviation before it (`unusual` steps left out of it), rescaled by the series' own tail (`changed` steps left out of that) and, unless `peak_steps` is None, so that only a step `peak_margin` times as far from expected as the `peak_steps`-th farthest of its last `peak_cycles` cycles (the warm-up's included) passes `threshold`; 0 in the warm-up and where nothing is expected. 2-d input: a series per column, each from its `start` row."
+                peak_steps: int|None=3, peak_margin: float=1.2, peak_cycles: int=13, recurring: bool=False) -> np.ndarray|tuple:
+    "Deviation of each step from `expected` in units of the usual deviation before it (`unusual` steps left out of it), rescaled by the series' own tail (`changed` steps left out of that) and, unless `peak_steps` is None, so that only a step `peak_margin` times as far from expected as the `peak_steps`-th farthest of its last `peak_cycles` cycles (the warm-up's included) passes `threshold`; 0 in the warm-up and where nothing is expected. 2-d input: a series per column, each from its `start` row. `recurring=True`: `(z, held)`, `held` True where the past peaks hold the deviation down (a burst no larger than recent ones)."
     x, e, lv = (np.asarray(a, float) for a in (cost, expected, level))
     r = x - e
     usual = np.abs(r) if unusual is None else np.where(unusual, np.nan, np.abs(r))
@@ -111,11 +111,13 @@ def deviation_z(cost, expected, level, period: int, threshold: float=10.0, tail_
     z[np.broadcast_to(age < max(4, warmup_cycles * period), z.shape)] = 0.0
     B, tail = max(20, budget_cycles * period), np.where(left_out, np.nan, np.abs(z))
     div = np.maximum(1.0, np.nan_to_num(_roll(tail, B, 20, 'quantile', tail_quantile, shift=max(1, period))) * tail_margin / threshold)
+    out = z / div
     if peak_steps:                                                          # deviations as large as a few of the past ones: a recurring burst
         Q = max(20, peak_cycles * period)
         peak = _roll(seen, Q, 20, 'quantile', max(0.5, 1 - peak_steps / Q), shift=max(1, period)) / unit   # in today's units
-        div = np.maximum(div, np.nan_to_num(peak) * peak_margin / threshold)
-    return z / div
+        z, out = out, z / np.maximum(div, np.nan_to_num(peak) * peak_margin / threshold)
+        if recurring: return out, np.abs(z) > np.abs(out) * 1.0001 + 1e-12
+    return (out, np.zeros(out.shape, bool)) if recurring else out
 
 # %% ../nbs/02a_baseline.ipynb #81f4b4d7
 def cusum_steps(period: int, minutes: int=30) -> int:
@@ -197,8 +199,8 @@ def _deviations(x: np.ndarray, index, *, cycles: int, threshold: float, cusum_th
     unusual = changed = None
     floor = unit_floor(x, lev, P)
     for n in range(3):                       # passes 2 and 3: what the pass before found unusual (changed) does not widen the unit (tail)
-        z = deviation_z(x, exp, lev, P, threshold, tail_quantile, tail_margin, warmup_cycles=warmup_cycles, unusual=unusual, changed=changed,
-                        start=start, floor=floor, peak_steps=3 if n == 2 and peak_cycles else None, peak_cycles=peak_cycles)   # the past peaks in the last pass only: a third of the time, and on the tuning families 1 false event fewer than in all three
+        z, held = deviation_z(x, exp, lev, P, threshold, tail_quantile, tail_margin, warmup_cycles=warmup_cycles, unusual=unusual, changed=changed,
+                              start=start, floor=floor, peak_steps=3 if n == 2 and peak_cycles else None, peak_cycles=peak_cycles, recurring=True)   # the past peaks in the last pass only: a third of the time, and on the tuning families 1 false event fewer than in all three
         up, down = cusum(pooled_z(z, k, P, warm), slack, cap=1.5 * cusum_threshold)
         unusual = deviation_flags(z, up, down, threshold / 2, cusum_threshold / 2) & ~warm
         began = since(up, down, cusum_threshold / 2)
@@ -209,7 +211,7 @@ def _deviations(x: np.ndarray, index, *, cycles: int, threshold: float, cusum_th
     old = returns(x, exp, lev, z, up, down, flag, unit, cusum_threshold, return_cycles * P) if return_cycles else np.full(x.shape, np.nan)
     back = np.isfinite(old)
     if back.any(): z, flag, up, down = np.where(back, old, z), flag & ~back, np.where(back, 0.0, up), np.where(back, 0.0, down)
-    return {'expected': exp, 'z': z, 'up': up / k, 'down': down / k, 'flag': flag, 'warm': warm,
+    return {'recurring': held & ~back, 'expected': exp, 'z': z, 'up': up / k, 'down': down / k, 'flag': flag, 'warm': warm,
             'since': since(up, down, cusum_threshold), 'unit': np.where(warm, np.nan, unit)}
 
 def deviations(cost, index, cycles: int=4, threshold: float=10.0, cusum_threshold: float=10.0, slack: float=1.0,

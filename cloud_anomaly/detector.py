@@ -99,7 +99,7 @@ def judge_days(cost, index, z_ae, config: DetectionConfig,
     if dev is None: dev = deviations(x, index, **_deviation_settings(c))
     return pd.DataFrame(judge_arrays(x, z_ae, c, {k: dev[k].to_numpy() for k in DEV_COLUMNS}), index=dev.index)
 
-DEV_COLUMNS = ('z', 'expected', 'warm', 'up', 'down', 'flag', 'since', 'unit')
+DEV_COLUMNS = ('z', 'expected', 'warm', 'up', 'down', 'flag', 'since', 'unit', 'recurring')
 
 def _deviation_settings(c: DetectionConfig) -> dict:
     "The settings of `deviations` and `deviations_many`, by name, from the detection config."
@@ -111,7 +111,7 @@ def judge_arrays(x: np.ndarray, z_ae, c: DetectionConfig, dev: dict) -> dict:
     "What `judge_days` returns, as a dict of arrays: from the cost `x`, the autoencoder's z and the `DEV_COLUMNS` of its `deviations` (one series, aligned)."
     dz, exp, za = dev['z'], dev['expected'], np.nan_to_num(np.asarray(z_ae, float))
     known = np.isfinite(exp)
-    shape = (za > c.z_threshold) & (np.abs(dz) >= c.shape_z) & ~dev['warm'] if c.shape_z is not None else np.zeros(len(x), bool)
+    shape = (za > c.z_threshold) & (np.abs(dz) >= c.shape_z) & ~dev['warm'] & ~dev['recurring'] if c.shape_z is not None else np.zeros(len(x), bool)
     score = np.fmax.reduce([np.abs(dz) / c.deviation_threshold, np.fmax(dev['up'], dev['down']) / c.cusum_threshold,
                             np.where(shape, za / c.z_threshold, 0.0)])
     return {'expected': exp, 'known': known, 'z': dz, 'flag': dev['flag'] | shape, 'score': score,
