@@ -51,7 +51,9 @@ class LSTMAutoencoder:
 # %% ../nbs/02_model.ipynb #1fb3114a
 _WORKERS, _LOADED, _LOCK = {}, {}, threading.Lock()
 
-def _key(c: ModelConfig) -> tuple: return (c.window_size, c.lstm_units, float(c.learning_rate))
+def _key(c: ModelConfig) -> tuple:
+    "What makes two networks one shape for `_worker`: window, units and learning rate."
+    return (c.window_size, c.lstm_units, float(c.learning_rate))
 
 def _worker(ae: LSTMAutoencoder, fresh_optimizer: bool=False) -> keras.Model:
     "The process's one compiled network of `ae`'s shape, holding `ae`'s weights (and a fresh Adam state if asked): its training and reading graphs are traced once per process, not once per network. Call with `_LOCK` held."
