@@ -111,13 +111,12 @@ def deviation_z(cost, expected, level, period: int, threshold: float=10.0, tail_
     z[np.broadcast_to(age < max(4, warmup_cycles * period), z.shape)] = 0.0
     B, tail = max(20, budget_cycles * period), np.where(left_out, np.nan, np.abs(z))
     div = np.maximum(1.0, np.nan_to_num(_roll(tail, B, 20, 'quantile', tail_quantile, shift=max(1, period))) * tail_margin / threshold)
-    out = z / div
+    tail_only = out = z / div
     if peak_steps:                                                          # deviations as large as a few of the past ones: a recurring burst
         Q = max(20, peak_cycles * period)
         peak = _roll(seen, Q, 20, 'quantile', max(0.5, 1 - peak_steps / Q), shift=max(1, period)) / unit   # in today's units
-        z, out = out, z / np.maximum(div, np.nan_to_num(peak) * peak_margin / threshold)
-        if recurring: return out, np.abs(z) > np.abs(out) * 1.0001 + 1e-12
-    return (out, np.zeros(out.shape, bool)) if recurring else out
+        out = z / np.maximum(div, np.nan_to_num(peak) * peak_margin / threshold)
+    return (out, np.abs(tail_only) > np.abs(out) * 1.0001 + 1e-12) if recurring else out
 
 # %% ../nbs/02a_baseline.ipynb #81f4b4d7
 def cusum_steps(period: int, minutes: int=30) -> int:
@@ -211,8 +210,8 @@ def _deviations(x: np.ndarray, index, *, cycles: int, threshold: float, cusum_th
     old = returns(x, exp, lev, z, up, down, flag, unit, cusum_threshold, return_cycles * P) if return_cycles else np.full(x.shape, np.nan)
     back = np.isfinite(old)
     if back.any(): z, flag, up, down = np.where(back, old, z), flag & ~back, np.where(back, 0.0, up), np.where(back, 0.0, down)
-    return {'recurring': held & ~back, 'expected': exp, 'z': z, 'up': up / k, 'down': down / k, 'flag': flag, 'warm': warm,
-            'since': since(up, down, cusum_threshold), 'unit': np.where(warm, np.nan, unit)}
+    return {'expected': exp, 'z': z, 'up': up / k, 'down': down / k, 'flag': flag, 'warm': warm,
+            'since': since(up, down, cusum_threshold), 'unit': np.where(warm, np.nan, unit), 'recurring': held & ~back}
 
 def deviations(cost, index, cycles: int=4, threshold: float=10.0, cusum_threshold: float=10.0, slack: float=1.0,
                tail_quantile: float=0.9, tail_margin: float=4.0, return_cycles: int=13, peak_cycles: int=13, warmup_cycles: int=3,
