@@ -7,12 +7,20 @@ from __future__ import annotations
 import os, json, dataclasses, math, threading
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')  # keep TensorFlow's C++ start-up chatter out of users' terminals
 os.environ.setdefault('KERAS_BACKEND', 'tensorflow')
+import importlib
 from pathlib import Path
 import numpy as np
-import keras
-import tensorflow as tf
 from fastcore.basics import patch
 from .config import ModelConfig, CloudAnomalyError
+
+class _Lazy:
+    "Module `name`, imported on first use of one of its attributes."
+    def __init__(self, name: str): self._name, self._module = name, None
+    def __getattr__(self, attr: str):
+        if self._module is None: self._module = importlib.import_module(self._name)
+        return getattr(self._module, attr)
+
+globals().update(keras=_Lazy('keras'), tf=_Lazy('tensorflow'))   # the module's keras and tf (not in __all__)
 
 # %% auto #0
 __all__ = ['set_seed', 'LSTMAutoencoder', 'effective_batch_size', 'AutoencoderEnsemble', 'load_autoencoder']
