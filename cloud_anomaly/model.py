@@ -23,7 +23,7 @@ class _Lazy:
 globals().update(keras=_Lazy('keras'), tf=_Lazy('tensorflow'))   # the module's keras and tf (not in __all__)
 
 # %% auto #0
-__all__ = ['set_seed', 'LSTMAutoencoder', 'effective_batch_size', 'AutoencoderEnsemble', 'load_autoencoder']
+__all__ = ['STEPS_PER_CALL', 'set_seed', 'LSTMAutoencoder', 'effective_batch_size', 'AutoencoderEnsemble', 'load_autoencoder']
 
 # %% ../nbs/02_model.ipynb #8b69d1d2
 def set_seed(seed: int):
@@ -36,6 +36,8 @@ def _as_3d(windows) -> np.ndarray:
     return x[..., None] if x.ndim == 2 else x
 
 # %% ../nbs/02_model.ipynb #474567c1
+STEPS_PER_CALL = 64   # training steps per call of the compiled graph: an epoch's batches (at most max_batches_per_epoch) in one call
+
 class LSTMAutoencoder:
     "LSTM sequence autoencoder over windows of daily (scaled) cost."
     def __init__(self, config: ModelConfig|None=None, seed: int=42):
@@ -53,7 +55,7 @@ class LSTMAutoencoder:
         z = keras.layers.LSTM(c.lstm_units, return_sequences=True, name='decoder')(z)
         out = keras.layers.TimeDistributed(keras.layers.Dense(1), name='reconstruction')(z)
         self.model = keras.Model(inp, out, name='lstm_autoencoder')
-        self.model.compile(optimizer=keras.optimizers.Adam(c.learning_rate), loss='mse')
+        self.model.compile(optimizer=keras.optimizers.Adam(c.learning_rate), loss='mse', steps_per_execution=STEPS_PER_CALL)
         return self.model
 
 # %% ../nbs/02_model.ipynb #1fb3114a
