@@ -45,11 +45,28 @@ def write_config(tmp_path, smtp_port=None, min_impact=100):
     (tmp_path / 'c.toml').write_text("[model]\nepochs = 3\n" + alerts)
     return 'c.toml'
 
-def test_notify_by_webhook_and_email(tmp_path, smtp):
+def cli_here(tmp_path, monkeypatch, capsys, env, *args):
+    """The same command line, run in this process: the import of TensorFlow (about 10 s) is shared with the other tests of
+    this worker. The command in a process of its own is tested by the slow tests below and in test_cli."""
+    import logging
+    from types import SimpleNamespace
+    from cloud_anomaly.cli import run_cli
+    for k in ('SLACK_WEBHOOK_URL', 'GEMINI_API_KEY'): monkeypatch.delenv(k, raising=False)
+    for k, v in env.items(): monkeypatch.setenv(k, v)
+    monkeypatch.chdir(tmp_path)
+    loggers = [logging.getLogger(n) for n in ('cloud_anomaly', 'tensorflow')]
+    saved = [(g.handlers[:], g.propagate, g.level) for g in loggers]      # run_cli sets up its own logging: given back after
+    try: code = run_cli(['--use-mock-data', '--customer-id', '900', *map(str, args)])
+    finally:
+        for g, (h, p, l) in zip(loggers, saved): g.handlers[:], g.propagate = h, p; g.setLevel(l)
+    out = capsys.readouterr()
+    return SimpleNamespace(returncode=code, stdout=out.out, stderr=out.err)
+
+def test_notify_by_webhook_and_email(tmp_path, smtp, monkeypatch, capsys):
     controller, handler = smtp
     hook = Receiver()
-    r = cli(tmp_path, {'SLACK_WEBHOOK_URL': hook.url}, '--config', write_config(tmp_path, controller.port, min_impact=0),
-            '--notify', '--save-plot', 'plot.png', '--output', 'res.csv')
+    r = cli_here(tmp_path, monkeypatch, capsys, {'SLACK_WEBHOOK_URL': hook.url}, '--config', write_config(tmp_path, controller.port, min_impact=0),
+                 '--notify', '--save-plot', 'plot.png', '--output', 'res.csv')
     assert r.returncode == 0, r.stderr
     res = pd.read_csv(tmp_path / 'res.csv')
     n = int(res.is_strong.sum()); assert n >= 1
