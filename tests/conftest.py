@@ -47,6 +47,15 @@ class FakeGemini:
         return {'candidates': [{'content': {'role': 'model', 'parts': [{'text': text}]}, 'finishReason': 'STOP', 'index': 0}],
                 'usageMetadata': {'promptTokenCount': 50, 'candidatesTokenCount': 12, 'totalTokenCount': 62}}
 
+@pytest.fixture(autouse=True)
+def cli_logging_given_back():
+    "`run_cli` sets up the package's logging for a terminal (its own handler, no propagation to the root logger, where caplog listens): tests that run it in their process give it back."
+    import logging
+    loggers = [logging.getLogger(n) for n in ('cloud_anomaly', 'tensorflow')]
+    saved = [(g.handlers[:], g.propagate, g.level) for g in loggers]
+    yield
+    for g, (handlers, propagate, level) in zip(loggers, saved): g.handlers[:], g.propagate = handlers, propagate; g.setLevel(level)
+
 @pytest.fixture
 def fake_gemini():
     f = FakeGemini()

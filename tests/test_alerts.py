@@ -35,8 +35,10 @@ def smtp():
     yield c, h
     c.stop()
 
+SECRETS = ('SLACK_WEBHOOK_URL', 'GEMINI_API_KEY')                  # never inherited from the environment of the test run
+
 def cli(tmp_path, env, *args):
-    e = {k: v for k, v in os.environ.items() if k not in ('SLACK_WEBHOOK_URL', 'GEMINI_API_KEY')} | env
+    e = {k: v for k, v in os.environ.items() if k not in SECRETS} | env
     return subprocess.run([sys.executable, '-m', 'cloud_anomaly', '--use-mock-data', '--customer-id', '900', *args],
                           capture_output=True, text=True, cwd=tmp_path, env=e, timeout=600)
 
@@ -48,17 +50,12 @@ def write_config(tmp_path, smtp_port=None, min_impact=100):
 def cli_here(tmp_path, monkeypatch, capsys, env, *args):
     """The same command line, run in this process: the import of TensorFlow (about 10 s) is shared with the other tests of
     this worker. The command in a process of its own is tested by the slow tests below and in test_cli."""
-    import logging
     from types import SimpleNamespace
     from cloud_anomaly.cli import run_cli
-    for k in ('SLACK_WEBHOOK_URL', 'GEMINI_API_KEY'): monkeypatch.delenv(k, raising=False)
+    for k in SECRETS: monkeypatch.delenv(k, raising=False)
     for k, v in env.items(): monkeypatch.setenv(k, v)
     monkeypatch.chdir(tmp_path)
-    loggers = [logging.getLogger(n) for n in ('cloud_anomaly', 'tensorflow')]
-    saved = [(g.handlers[:], g.propagate, g.level) for g in loggers]      # run_cli sets up its own logging: given back after
-    try: code = run_cli(['--use-mock-data', '--customer-id', '900', *map(str, args)])
-    finally:
-        for g, (h, p, l) in zip(loggers, saved): g.handlers[:], g.propagate = h, p; g.setLevel(l)
+    code = run_cli(['--use-mock-data', '--customer-id', '900', *map(str, args)])   # its logging set-up is undone by conftest
     out = capsys.readouterr()
     return SimpleNamespace(returncode=code, stdout=out.out, stderr=out.err)
 
